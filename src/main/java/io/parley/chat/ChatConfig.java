@@ -1,0 +1,16 @@
+package io.parley.chat;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "parley.chat")
+public interface ChatConfig {
+
+    /** Frames larger than this (UTF-8 bytes) get {@code error too_large}; the connection stays open. */
+    @WithDefault("16384")
+    int maxFrameBytes();
+
+    /** Longest customer message, in characters. */
+    @WithDefault("4000")
+    int maxTextChars();
+}

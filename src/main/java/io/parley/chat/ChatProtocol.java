@@ -1,0 +1,165 @@
+package io.parley.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.conversation.Conversation;
+import io.parley.conversation.ConversationStore;
+import io.parley.conversation.Message;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads client frames of protocol version 1, validates them and hands them to the services.
+ * Every bad frame gets an {@code error} frame with a stable code; the connection stays open.
+ */
+@ApplicationScoped
+public class ChatProtocol {
+
+    private static final Logger LOG = Logger.getLogger(ChatProtocol.class);
+    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("parley.session");
+    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    private final ObjectMapper json;
+    private final Frames frames;
+    private final ConversationHub hub;
+    private final ConversationStore store;
+    private final TurnService turns;
+    private final ChatConfig config;
+
+    ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, TurnService turns, ChatConfig config) {
+        this.json = json;
+        this.frames = frames;
+        this.hub = hub;
+        this.store = store;
+        this.turns = turns;
+        this.config = config;
+    }
+
+    public void onFrame(WebSocketConnection connection, String raw) {
+        if (tooLarge(raw)) {
+            reject(connection, ErrorCode.TOO_LARGE, "Frames may be at most " + config.maxFrameBytes() + " bytes.");
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = json.readTree(raw);
+        } catch (Exception e) {
+            reject(connection, ErrorCode.BAD_FRAME, "The frame is not valid JSON.");
+            return;
+        }
+        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+            reject(connection, ErrorCode.BAD_FRAME, "A frame is a JSON object with a string field \"type\".");
+            return;
+        }
+        String type = frame.get("type").asText();
+        try {
+            switch (type) {
+                case "hello" -> hello(connection, frame);
+                case "message" -> message(connection, frame);
+                case "typing" -> {
+                    // accepted; shown to agents once the agent console exists
+                }
+                case "handoff", "rate" -> reject(connection, ErrorCode.UNSUPPORTED,
+                        "\"" + type + "\" is not available on this server yet.");
+                default -> reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
+            }
+        } catch (PersistenceException e) {
+            LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
+            reject(connection, ErrorCode.STORAGE_UNAVAILABLE, "The server cannot reach its database. Try again shortly.");
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s frame failed", type);
+            reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+        }
+    }
+
+    public void onClose(WebSocketConnection connection) {
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            hub.leave(session.conversationId(), connection);
+        }
+    }
+
+    private void hello(WebSocketConnection connection, JsonNode frame) {
+        if (connection.userData().get(SESSION) != null) {
+            reject(connection, ErrorCode.BAD_FRAME, "This connection already said hello.");
+            return;
+        }
+        String locale = optionalText(frame, "locale").orElse(null);
+        Optional<String> token = optionalText(frame, "token");
+        JsonNode lastSeqNode = frame.path("lastSeq");
+        if (!lastSeqNode.isMissingNode() && !lastSeqNode.isNull() && !lastSeqNode.canConvertToLong()) {
+            reject(connection, ErrorCode.BAD_FRAME, "\"lastSeq\" must be a number.");
+            return;
+        }
+        if (token.isEmpty()) {
+            ConversationStore.Opened opened = store.create(locale);
+            Session session = new Session(opened.conversation().id, locale);
+            connection.userData().put(SESSION, session);
+            hub.join(session.conversationId(), connection);
+            hub.send(connection, frames.ready(session.conversationId(), opened.token(), 0, opened.conversation().status));
+            return;
+        }
+        Optional<Conversation> found = store.findByToken(token.get());
+        if (found.isEmpty()) {
+            reject(connection, ErrorCode.UNAUTHORIZED, "This token does not open any conversation. Say hello without a token to start a new one.");
+            return;
+        }
+        Conversation c = found.get();
+        Session session = new Session(c.id, locale != null ? locale : c.locale);
+        connection.userData().put(SESSION, session);
+        // join before reading, so that nothing stored meanwhile is missed (a client drops seqs it already has)
+        hub.join(c.id, connection);
+        long lastSeq = Math.max(0, lastSeqNode.asLong(0));
+        var replay = store.messagesAfter(c.id, lastSeq);
+        long seq = replay.isEmpty() ? Math.max(lastSeq, c.lastSeq) : Math.max(c.lastSeq, replay.get(replay.size() - 1).seq);
+        hub.send(connection, frames.ready(c.id, token.get(), seq, c.status));
+        for (Message m : replay) {
+            hub.send(connection, frames.message(m));
+        }
+    }
+
+    private void message(WebSocketConnection connection, JsonNode frame) {
+        Session session = connection.userData().get(SESSION);
+        if (session == null) {
+            reject(connection, ErrorCode.HELLO_REQUIRED, "Send a hello frame before any message.");
+            return;
+        }
+        JsonNode id = frame.path("id");
+        if (!id.isTextual() || !MESSAGE_ID.matcher(id.asText()).matches()) {
+            reject(connection, ErrorCode.BAD_FRAME, "\"id\" must be a client-made id such as a UUID (letters, digits, - _ . :, at most 100).");
+            return;
+        }
+        JsonNode text = frame.path("text");
+        if (!text.isTextual() || text.asText().isBlank()) {
+            connection.sendTextAndAwait(frames.error(ErrorCode.BAD_FRAME, "\"text\" must be a non-empty string.", id.asText(), null));
+            return;
+        }
+        if (text.asText().length() > config.maxTextChars()) {
+            connection.sendTextAndAwait(frames.error(ErrorCode.TOO_LARGE,
+                    "A message may be at most " + config.maxTextChars() + " characters.", id.asText(), null));
+            return;
+        }
+        turns.onMessage(connection, session, id.asText(), text.asText().strip());
+    }
+
+    private boolean tooLarge(String raw) {
+        // cheap when clearly small; exact UTF-8 size otherwise
+        return raw.length() * 3L > config.maxFrameBytes() && raw.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes();
+    }
+
+    private void reject(WebSocketConnection connection, ErrorCode code, String message) {
+        hub.send(connection, frames.error(code, message, null, null));
+    }
+
+    private static Optional<String> optionalText(JsonNode frame, String field) {
+        JsonNode v = frame.path(field);
+        return v.isTextual() && !v.asText().isBlank() ? Optional.of(v.asText()) : Optional.empty();
+    }
+}

@@ -1,0 +1,83 @@
+package io.parley.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.conversation.EntityValue;
+import io.parley.conversation.Message;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Server-to-client frames of protocol version 1, as JSON text. Field names are fixed by the protocol. */
+@ApplicationScoped
+public class Frames {
+
+    private final ObjectMapper json;
+
+    Frames(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public String ready(UUID conversationId, String token, long seq, String status) {
+        return frame("ready").put("conversationId", conversationId.toString()).put("token", token)
+                .put("seq", seq).put("status", status).put("protocol", 1).toString();
+    }
+
+    /** A stored message; for answers with everything an agent or a client may show. */
+    public String message(Message m) {
+        ObjectNode f = frame("message");
+        stored(f, m);
+        return f.toString();
+    }
+
+    public String answerStart(String turn, String intent, double confidence, List<EntityValue> entities) {
+        ObjectNode f = frame("answer.start").put("turn", turn).put("intent", intent).put("confidence", confidence);
+        f.set("entities", json.valueToTree(entities));
+        return f.toString();
+    }
+
+    public String answerDelta(String turn, String text) {
+        return frame("answer.delta").put("turn", turn).put("text", text).toString();
+    }
+
+    /** The stored answer of {@code turn}: {@code text} is the whole answer. */
+    public String answerEnd(String turn, Message answer) {
+        ObjectNode f = frame("answer.end").put("turn", turn);
+        stored(f, answer);
+        return f.toString();
+    }
+
+    public String error(ErrorCode code, String message, String turn, Long retryAfterMs) {
+        ObjectNode f = frame("error").put("code", code.wire).put("message", message);
+        if (turn != null) {
+            f.put("turn", turn);
+        }
+        if (retryAfterMs != null) {
+            f.put("retryAfterMs", retryAfterMs);
+        }
+        return f.toString();
+    }
+
+    private ObjectNode frame(String type) {
+        return json.createObjectNode().put("type", type);
+    }
+
+    private void stored(ObjectNode f, Message m) {
+        f.put("seq", m.seq).put("id", m.msgId).put("role", m.role).put("text", m.text).put("at", m.createdAt.toInstant().toString());
+        if (m.isAnswer()) {
+            f.put("replyTo", m.replyTo).put("intent", m.intent).put("confidence", m.confidence);
+            f.set("entities", json.valueToTree(m.entities == null ? List.of() : m.entities));
+            ArrayNode suggestions = f.putArray("suggestions");
+            if (m.suggestions != null) {
+                m.suggestions.forEach(suggestions::add);
+            }
+            f.put("handoff", Boolean.TRUE.equals(m.handoff)).put("source", m.source).put("provider", m.provider)
+                    .put("model", m.model);
+            if (m.isIncomplete()) {
+                f.put("incomplete", true);
+            }
+        }
+    }
+}

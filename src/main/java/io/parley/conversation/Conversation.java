@@ -1,0 +1,35 @@
+package io.parley.conversation;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+@Entity
+@Table(name = "conversation")
+public class Conversation extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "token_hash", nullable = false, unique = true)
+    public String tokenHash;
+
+    @Column(nullable = false)
+    public String status = "bot";
+
+    public String locale;
+
+    @Column(name = "last_seq", nullable = false)
+    public long lastSeq;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+}

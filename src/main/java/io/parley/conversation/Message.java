@@ -1,0 +1,92 @@
+package io.parley.conversation;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored message: customer text, a structured assistant answer with its accounting, or an agent/system line. */
+@Entity
+@Table(name = "message")
+public class Message extends PanacheEntityBase {
+
+    public static final String CUSTOMER = "customer";
+    public static final String ASSISTANT = "assistant";
+    public static final String COMPLETE = "complete";
+    public static final String INCOMPLETE = "incomplete";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "conversation_id", nullable = false)
+    public UUID conversationId;
+
+    @Column(nullable = false)
+    public long seq;
+
+    @Column(name = "msg_id", nullable = false)
+    public String msgId;
+
+    @Column(nullable = false)
+    public String role;
+
+    @Column(nullable = false)
+    public String text;
+
+    @Column(name = "reply_to")
+    public Long replyTo;
+
+    @Column(nullable = false)
+    public String state = COMPLETE;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    public String intent;
+    public Double confidence;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<EntityValue> entities;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> suggestions;
+
+    public String sentiment;
+    public Boolean handoff;
+    public String source;
+    public String provider;
+    public String model;
+
+    @Column(name = "prompt_tokens")
+    public Integer promptTokens;
+    @Column(name = "completion_tokens")
+    public Integer completionTokens;
+    @Column(name = "cache_hit_tokens")
+    public Integer cacheHitTokens;
+    @Column(name = "cache_miss_tokens")
+    public Integer cacheMissTokens;
+    @Column(name = "first_token_ms")
+    public Integer firstTokenMs;
+    @Column(name = "total_ms")
+    public Integer totalMs;
+    @Column(name = "request_id")
+    public String requestId;
+
+    public boolean isAnswer() {
+        return ASSISTANT.equals(role);
+    }
+
+    public boolean isIncomplete() {
+        return INCOMPLETE.equals(state);
+    }
+}

@@ -1,0 +1,276 @@
+package io.parley.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.parley.testing.ChatClient;
+import io.parley.testing.FakeDeepSeek;
+import io.parley.testing.FakeDeepSeekResource;
+import io.parley.testing.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One customer turn answered by "DeepSeek" (the fake server), through a real WebSocket and PostgreSQL. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(FakeDeepSeekResource.class)
+class ModelTurnTest {
+
+    @TestHTTPResource("/ws/chat")
+    URI chat;
+
+    @Inject
+    AgroalDataSource db;
+
+    final FakeDeepSeek deepSeek = FakeDeepSeek.get();
+
+    @BeforeEach
+    void reset() {
+        deepSeek.reset();
+    }
+
+    @Test
+    void answerStreamsWithIntentFirstAndIsStoredWithItsAccounting() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            assertThat(ready.path("token").asText()).hasSizeGreaterThanOrEqualTo(40);
+            assertThat(ready.path("seq").asLong()).isZero();
+            String turn = UUID.randomUUID().toString();
+
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", turn, "text", "where is my order AB1234567?"))
+                    .untilType("answer.end");
+
+            JsonNode echo = frames.get(0);
+            assertThat(echo.path("type").asText()).isEqualTo("message");
+            assertThat(echo.path("id").asText()).isEqualTo(turn);
+            assertThat(echo.path("role").asText()).isEqualTo("customer");
+            assertThat(echo.path("seq").asLong()).isEqualTo(1);
+            JsonNode start = frames.get(1);
+            assertThat(start.path("type").asText()).isEqualTo("answer.start");
+            assertThat(start.path("turn").asText()).isEqualTo(turn);
+            assertThat(start.path("intent").asText()).isEqualTo("order_status");
+            assertThat(start.path("entities").get(0).path("value").asText()).isEqualTo("AB1234567");
+            List<JsonNode> deltas = frames.stream().filter(f -> f.path("type").asText().equals("answer.delta")).toList();
+            assertThat(deltas).hasSizeGreaterThan(5);
+            String streamed = deltas.stream().map(f -> f.path("text").asText()).collect(Collectors.joining());
+            assertThat(streamed).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+
+            JsonNode end = frames.get(frames.size() - 1);
+            assertThat(end.path("turn").asText()).isEqualTo(turn);
+            assertThat(end.path("seq").asLong()).isEqualTo(2);
+            assertThat(end.path("text").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(end.path("intent").asText()).isEqualTo("order_status");
+            assertThat(end.path("confidence").asDouble()).isEqualTo(0.93);
+            assertThat(end.path("suggestions").get(0).asText()).isEqualTo("Can I change the address?");
+            assertThat(end.path("source").asText()).isEqualTo("model");
+            assertThat(end.path("model").asText()).isEqualTo("deepseek-v4-flash");
+            assertThat(end.path("handoff").asBoolean()).isFalse();
+
+            Map<String, Object> row = row("select * from message m join conversation c on c.id = m.conversation_id "
+                    + "where m.seq = 2 and c.id = ?::uuid", ready.path("conversationId").asText());
+            assertThat(row.get("role")).isEqualTo("assistant");
+            assertThat(row.get("reply_to")).isEqualTo(1L);
+            assertThat(row.get("text")).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(row.get("prompt_tokens")).isEqualTo(120);
+            assertThat(row.get("completion_tokens")).isEqualTo(40);
+            assertThat(row.get("cache_hit_tokens")).isEqualTo(96);
+            assertThat(row.get("cache_miss_tokens")).isEqualTo(24);
+            assertThat(row.get("request_id")).isEqualTo("chatcmpl-fake-42");
+            assertThat(row.get("provider")).isEqualTo("deepseek");
+            assertThat(row.get("first_token_ms")).isNotNull();
+            assertThat(row.get("total_ms")).isNotNull();
+            assertThat(row.get("entities").toString()).contains("\"order_id\"").contains("AB1234567");
+
+            JsonNode request = deepSeek.requests().get(0);
+            assertThat(request.path("stream").asBoolean()).isTrue();
+            assertThat(request.path("response_format").path("type").asText()).isEqualTo("json_object");
+            assertThat(request.path("model").asText()).isEqualTo("deepseek-v4-flash");
+            assertThat(request.path("temperature").asDouble()).isEqualTo(0.3);
+            assertThat(request.path("max_tokens").asInt()).isEqualTo(1024);
+            assertThat(request.path("messages").get(0).path("role").asText()).isEqualTo("system");
+            assertThat(request.path("messages").get(0).path("content").asText()).contains("json").contains("refund_request");
+            assertThat(request.path("messages").get(1).path("content").asText()).isEqualTo("where is my order AB1234567?");
+            assertThat(deepSeek.authorizations().get(0)).isEqualTo("Bearer " + FakeDeepSeek.API_KEY);
+        }
+    }
+
+    @Test
+    void systemPromptIsTheSameBytesEveryTurnAndHistoryIsSent() {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello")).nextOfType("ready");
+            customer.send(Map.of("type", "message", "id", "t-1", "text", "hello")).untilType("answer.end");
+            customer.send(Map.of("type", "message", "id", "t-2", "text", "and my refund?")).untilType("answer.end");
+
+            JsonNode first = deepSeek.requests().get(0);
+            JsonNode second = deepSeek.requests().get(1);
+            assertThat(second.path("messages").get(0)).isEqualTo(first.path("messages").get(0));
+            List<String> roles = second.path("messages").findValuesAsText("role");
+            assertThat(roles).containsExactly("system", "user", "assistant", "user");
+            assertThat(second.path("messages").get(2).path("content").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(second.path("messages").get(3).path("content").asText()).isEqualTo("and my refund?");
+        }
+    }
+
+    @Test
+    void resentMessageGetsTheOriginalAcknowledgementAndAnswerWithoutANewRowOrModelCall() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello")).nextOfType("ready");
+            String turn = UUID.randomUUID().toString();
+            Map<String, String> message = Map.of("type", "message", "id", turn, "text", "where is my order AB1234567?");
+            JsonNode firstEnd = customer.send(message).nextOfType("answer.end");
+
+            List<JsonNode> again = customer.send(message).untilType("answer.end");
+            assertThat(again).hasSize(2);
+            assertThat(again.get(0).path("type").asText()).isEqualTo("message");
+            assertThat(again.get(0).path("seq").asLong()).isEqualTo(1);
+            assertThat(again.get(1).path("seq").asLong()).isEqualTo(firstEnd.path("seq").asLong());
+            assertThat(again.get(1).path("text").asText()).isEqualTo(firstEnd.path("text").asText());
+            assertThat(customer.quietFor(300)).isTrue();
+
+            assertThat(deepSeek.requests()).hasSize(1);
+            assertThat(count(ready.path("conversationId").asText())).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void helloWithTokenReplaysEverythingAfterLastSeqInOrder() {
+        String token;
+        String conversationId;
+        try (ChatClient first = ChatClient.connect(chat)) {
+            JsonNode ready = first.send(Map.of("type", "hello")).nextOfType("ready");
+            token = ready.path("token").asText();
+            conversationId = ready.path("conversationId").asText();
+            first.send(Map.of("type", "message", "id", "a", "text", "hello")).untilType("answer.end");
+            first.send(Map.of("type", "message", "id", "b", "text", "where is AB1234567")).untilType("answer.end");
+        }
+        try (ChatClient back = ChatClient.connect(chat)) {
+            JsonNode ready = back.send(Map.of("type", "hello", "token", token, "lastSeq", 1)).nextOfType("ready");
+            assertThat(ready.path("conversationId").asText()).isEqualTo(conversationId);
+            assertThat(ready.path("seq").asLong()).isEqualTo(4);
+            List<Long> seqs = List.of(back.next(), back.next(), back.next()).stream().map(f -> f.path("seq").asLong()).toList();
+            assertThat(seqs).containsExactly(2L, 3L, 4L);
+        }
+        try (ChatClient all = ChatClient.connect(chat)) {
+            all.send(Map.of("type", "hello", "token", token)).nextOfType("ready");
+            List<JsonNode> replay = List.of(all.next(), all.next(), all.next(), all.next());
+            assertThat(replay).extracting(f -> f.path("role").asText()).containsExactly("customer", "assistant", "customer", "assistant");
+            assertThat(replay.get(1).path("intent").asText()).isEqualTo("order_status");
+            assertThat(replay.get(1).path("source").asText()).isEqualTo("model");
+        }
+    }
+
+    @Test
+    void aTokenOpensOnlyItsOwnConversation() {
+        try (ChatClient stranger = ChatClient.connect(chat)) {
+            JsonNode error = stranger.send(Map.of("type", "hello", "token", "not-a-real-token-AAAAAAAAAAAAAAAAAAAAAAAAAAA")).nextOfType("error");
+            assertThat(error.path("code").asText()).isEqualTo("unauthorized");
+            // the connection survives: a fresh conversation still works
+            JsonNode ready = stranger.send(Map.of("type", "hello")).nextOfType("ready");
+            assertThat(ready.path("conversationId").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void replyThatIsNotJsonIsDeliveredAsTextWithIntentUnknown() {
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream("Sorry, our systems are busy — 请稍后再试."));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello")).nextOfType("ready");
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "plain", "text", "hi")).untilType("answer.end");
+            JsonNode end = frames.get(frames.size() - 1);
+            assertThat(end.path("text").asText()).isEqualTo("Sorry, our systems are busy — 请稍后再试.");
+            assertThat(end.path("intent").asText()).isEqualTo("unknown");
+            assertThat(frames).anyMatch(f -> f.path("type").asText().equals("answer.delta"));
+        }
+    }
+
+    @Test
+    void emptyReplyStillEndsTheTurnWithAStoredAnswer() throws Exception {
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(""));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello")).nextOfType("ready");
+            JsonNode end = customer.send(Map.of("type", "message", "id", "empty", "text", "hi")).nextOfType("answer.end");
+            assertThat(end.path("text").asText()).startsWith("Sorry, I could not put an answer together");
+            assertThat(end.path("intent").asText()).isEqualTo("unknown");
+            assertThat(count(ready.path("conversationId").asText())).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void keepAliveCommentsWhileQueuedThenTheAnswer() {
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER).keepAlivesFirst(4, 100));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello")).nextOfType("ready");
+            JsonNode end = customer.send(Map.of("type", "message", "id", "queued", "text", "order AB1234567")).nextOfType("answer.end");
+            assertThat(end.path("text").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+        }
+    }
+
+    @Test
+    void providerErrorBeforeAnyTextIsAnsweredOffline() {
+        deepSeek.enqueue(FakeDeepSeek.Reply.error(402, "Insufficient Balance"));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello")).nextOfType("ready");
+            JsonNode end = customer.send(Map.of("type", "message", "id", "broke", "text", "where is my order AB1234567?"))
+                    .nextOfType("answer.end");
+            assertThat(end.path("source").asText()).isEqualTo("offline");
+            assertThat(end.path("intent").asText()).isEqualTo("order_status");
+            assertThat(end.path("text").asText()).contains("AB1234567");
+        }
+    }
+
+    @Test
+    void streamThatBreaksHalfwayIsStoredIncompleteAndTheTurnCanBeRetried() throws Exception {
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER.substring(0, 260), 3, 37, false));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello")).nextOfType("ready");
+            Map<String, String> message = Map.of("type", "message", "id", "cut", "text", "where is my order AB1234567?");
+            List<JsonNode> frames = customer.send(message).untilType("error");
+            JsonNode end = frames.stream().filter(f -> f.path("type").asText().equals("answer.end")).findFirst().orElseThrow();
+            assertThat(end.path("incomplete").asBoolean()).isTrue();
+            assertThat(end.path("text").asText()).isNotBlank().startsWith("Your order AB1234567");
+            JsonNode error = frames.get(frames.size() - 1);
+            assertThat(error.path("code").asText()).isEqualTo("model_unavailable");
+            assertThat(error.path("turn").asText()).isEqualTo("cut");
+
+            // retry: the same message again produces one complete answer, and no second customer row
+            JsonNode retried = customer.send(message).nextOfType("answer.end");
+            assertThat(retried.path("incomplete").isMissingNode()).isTrue();
+            assertThat(retried.path("text").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(count(ready.path("conversationId").asText())).isEqualTo(3);
+            assertThat(row("select count(*) as n from message where conversation_id = ?::uuid and role = 'customer'",
+                    ready.path("conversationId").asText()).get("n")).isEqualTo(1L);
+        }
+    }
+
+    private long count(String conversationId) throws Exception {
+        return (Long) row("select count(*) as n from message where conversation_id = ?::uuid", conversationId).get("n");
+    }
+
+    private Map<String, Object> row(String sql, String param) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("a row for " + sql).isTrue();
+                Map<String, Object> row = new java.util.HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                return row;
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.parley.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fake DeepSeek on a real socket: {@code POST /chat/completions} answers with the streaming protocol
+ * (SSE {@code chat.completion.chunk} events, {@code : keep-alive} comments, a usage chunk with empty
+ * choices, {@code data: [DONE]}) cut into awkward network writes, or with DeepSeek's error bodies.
+ * Tests queue {@link Reply replies}; with none queued it answers {@link #DEFAULT_ANSWER}.
+ */
+public final class FakeDeepSeek {
+
+    public static final String API_KEY = "sk-test-0123456789abcdef";
+    public static final String DEFAULT_ANSWER = "{\"intent\": \"order_status\", \"confidence\": 0.93, "
+            + "\"entities\": [{\"type\": \"order_id\", \"value\": \"AB1234567\"}], \"sentiment\": \"neutral\", "
+            + "\"handoff\": false, \"suggestions\": [\"Can I change the address?\"], "
+            + "\"answer\": \"Your order AB1234567 \\\"ships\\\" today.\\n\\u4f60\\u597d \\ud83d\\ude00 — 已发货\"}";
+    public static final String DEFAULT_ANSWER_TEXT = "Your order AB1234567 \"ships\" today.\n你好 \uD83D\uDE00 — 已发货";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeDeepSeek instance;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    public static synchronized FakeDeepSeek get() {
+        if (instance == null) {
+            instance = new FakeDeepSeek();
+        }
+        return instance;
+    }
+
+    private FakeDeepSeek() {
+        try {
+            server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("fake DeepSeek did not start", e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public void enqueue(Reply... more) {
+        replies.addAll(Arrays.asList(more));
+    }
+
+    /** Request bodies received, oldest first. */
+    public List<JsonNode> requests() {
+        return requests;
+    }
+
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
+    public void reset() {
+        replies.clear();
+        requests.clear();
+        authorizations.clear();
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            if (!request.path().equals("/chat/completions") || request.method().name().equals("GET")) {
+                request.response().setStatusCode(404).end("{\"error\":{\"message\":\"Not Found\"}}");
+                return;
+            }
+            try {
+                requests.add(JSON.readTree(body.toString()));
+            } catch (Exception e) {
+                request.response().setStatusCode(400).end();
+                return;
+            }
+            authorizations.add(request.getHeader("Authorization"));
+            Reply reply = replies.poll();
+            play(request.response(), reply != null ? reply : Reply.stream(DEFAULT_ANSWER));
+        });
+    }
+
+    private void play(HttpServerResponse response, Reply reply) {
+        response.setStatusCode(reply.status);
+        reply.headers.forEach(response::putHeader);
+        if (reply.status != 200) {
+            response.end(reply.body);
+            return;
+        }
+        response.setChunked(true);
+        write(response, reply, 0);
+    }
+
+    private void write(HttpServerResponse response, Reply reply, int index) {
+        if (response.closed()) {
+            return;
+        }
+        if (index == reply.segments.size()) {
+            if (reply.dropAtEnd) {
+                response.reset(); // the connection dies without a clean end
+            } else {
+                response.end();
+            }
+            return;
+        }
+        Runnable next = () -> {
+            if (!response.closed()) {
+                response.write(Buffer.buffer(reply.segments.get(index)));
+                write(response, reply, index + 1);
+            }
+        };
+        long delay = reply.delays.get(index);
+        if (delay > 0) {
+            vertx.setTimer(delay, id -> next.run());
+        } else {
+            next.run();
+        }
+    }
+
+    /** One scripted response. */
+    public static final class Reply {
+        int status = 200;
+        String body = "";
+        final Map<String, String> headers = new java.util.LinkedHashMap<>();
+        final List<byte[]> segments = new ArrayList<>();
+        final List<Long> delays = new ArrayList<>();
+        boolean dropAtEnd;
+
+        /** {@code content} streamed as the model's JSON in 3-character deltas, cut into 37-byte writes. */
+        public static Reply stream(String content) {
+            return stream(content, 3, 37, true);
+        }
+
+        public static Reply stream(String content, int deltaChars, int writeBytes, boolean finish) {
+            Reply r = new Reply();
+            r.headers.put("Content-Type", "text/event-stream; charset=utf-8");
+            r.headers.put("x-request-id", "req-header-1");
+            StringBuilder sse = new StringBuilder();
+            sse.append(": keep-alive\n\n");
+            sse.append("data: ").append(chunk(null, "assistant", null, null)).append("\n\n");
+            for (int i = 0; i < content.length(); i += deltaChars) {
+                sse.append("data: ").append(chunk(content.substring(i, Math.min(content.length(), i + deltaChars)), null, null, null)).append("\r\n\r\n");
+            }
+            if (finish) {
+                sse.append("data: ").append(chunk("", null, "stop", null)).append("\n\n");
+                sse.append("data: ").append(usageChunk(120, 40, 96, 24)).append("\n\n");
+                sse.append("data: [DONE]\n\n");
+            }
+            r.addBytes(sse.toString().getBytes(StandardCharsets.UTF_8), writeBytes, 0);
+            r.dropAtEnd = !finish;
+            return r;
+        }
+
+        /** An error with DeepSeek's body shape. */
+        public static Reply error(int status, String message) {
+            Reply r = new Reply();
+            r.status = status;
+            r.headers.put("Content-Type", "application/json");
+            r.body = "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}";
+            return r;
+        }
+
+        public Reply header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        /** Comment lines only, {@code every} ms apart: a request waiting in the provider's queue. */
+        public Reply keepAlivesFirst(int count, long every) {
+            List<byte[]> s = new ArrayList<>();
+            List<Long> d = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                s.add(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                d.add(every);
+            }
+            segments.addAll(0, s);
+            delays.addAll(0, d);
+            return this;
+        }
+
+        private void addBytes(byte[] bytes, int size, long delay) {
+            for (int i = 0; i < bytes.length; i += size) {
+                segments.add(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size)));
+                delays.add(delay);
+            }
+        }
+
+        static String chunk(String content, String role, String finishReason, Object unused) {
+            ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake-42").put("object", "chat.completion.chunk")
+                    .put("created", 1764374400).put("model", "deepseek-v4-flash");
+            ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+            ObjectNode delta = choice.putObject("delta");
+            if (role != null) {
+                delta.put("role", role).put("content", "");
+            }
+            if (content != null) {
+                delta.put("content", content);
+            }
+            if (finishReason != null) {
+                choice.put("finish_reason", finishReason);
+            } else {
+                choice.putNull("finish_reason");
+            }
+            return root.toString();
+        }
+
+        static String usageChunk(int prompt, int completion, int hit, int miss) {
+            ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake-42").put("object", "chat.completion.chunk")
+                    .put("created", 1764374400).put("model", "deepseek-v4-flash");
+            root.putArray("choices");
+            root.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                    .put("total_tokens", prompt + completion).put("prompt_cache_hit_tokens", hit).put("prompt_cache_miss_tokens", miss);
+            return root.toString();
+        }
+    }
+}
