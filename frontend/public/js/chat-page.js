@@ -1,0 +1,137 @@
+// The chat page at "/": renders the conversation, streams answers as they arrive, shows intent and entities.
+import { ParleyClient } from './parley-client.js';
+
+const $ = (sel) => document.querySelector(sel);
+const log = $('#log');
+const form = $('#composer');
+const input = $('#text');
+const status = $('#status');
+const client = new ParleyClient();
+const bubbles = new Map(); // key (seq or "turn:<id>") -> element
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text; // model output is text, never HTML
+  return e;
+}
+
+function scroll() { log.scrollTop = log.scrollHeight; }
+
+function meta(f) {
+  const box = el('div', 'meta');
+  if (f.intent) {
+    const chip = el('span', 'chip intent', f.intent);
+    if (typeof f.confidence === 'number') chip.title = `confidence ${Math.round(f.confidence * 100)}%`;
+    box.append(chip);
+  }
+  for (const e of f.entities || []) box.append(el('span', 'chip entity', `${e.type}: ${e.value}`));
+  if (f.source) box.append(el('span', `chip source ${f.source}`, f.source === 'offline' ? 'offline mode' : f.source === 'model' ? (f.model || 'model') : f.source));
+  return box;
+}
+
+function suggestions(f) {
+  const box = el('div', 'suggestions');
+  for (const s of f.suggestions || []) {
+    const b = el('button', 'suggestion', s);
+    b.type = 'button';
+    b.addEventListener('click', () => send(s));
+    box.append(b);
+  }
+  return box;
+}
+
+function bubble(role, key) {
+  let b = bubbles.get(key);
+  if (!b) {
+    b = el('div', `msg ${role}`);
+    b.append(el('div', 'text'));
+    b.dataset.role = role;
+    log.append(b);
+    bubbles.set(key, b);
+  }
+  return b;
+}
+
+function renderStored(f) {
+  const key = f.role === 'customer' ? `turn:${f.id}` : f.role === 'assistant' && f.replyTo ? `answer:${f.replyTo}` : `seq:${f.seq}`;
+  const b = bubble(f.role, key);
+  b.dataset.seq = f.seq;
+  b.classList.remove('pending', 'streaming');
+  b.querySelector('.text').textContent = f.text;
+  if (f.role === 'customer') bubbles.set(`seq:${f.seq}`, b);
+  if (f.role === 'assistant') {
+    b.querySelector('.meta')?.remove();
+    b.querySelector('.suggestions')?.remove();
+    b.prepend(meta(f));
+    if (f.incomplete) b.classList.add('incomplete');
+    b.append(suggestions(f));
+    document.querySelectorAll('.suggestions').forEach((s) => { if (!b.contains(s)) s.remove(); });
+  }
+  scroll();
+}
+
+function answerBubble(turn) {
+  const customer = bubbles.get(`turn:${turn}`);
+  const key = customer?.dataset.seq ? `answer:${customer.dataset.seq}` : `stream:${turn}`;
+  const b = bubble('assistant', key);
+  bubbles.set(`stream:${turn}`, b);
+  return b;
+}
+
+function send(text) {
+  const id = client.send(text);
+  const b = bubble('customer', `turn:${id}`);
+  b.classList.add('pending');
+  b.querySelector('.text').textContent = text;
+  scroll();
+}
+
+client.addEventListener('status', (e) => {
+  status.textContent = e.detail.online ? 'online' : 'reconnecting…';
+  status.className = e.detail.online ? 'online' : 'offline';
+});
+client.addEventListener('message', (e) => renderStored(e.detail));
+client.addEventListener('answer.start', (e) => {
+  const b = answerBubble(e.detail.turn);
+  b.classList.add('streaming');
+  b.querySelector('.text').textContent = '';
+  b.querySelector('.meta')?.remove();
+  b.prepend(meta(e.detail));
+  scroll();
+});
+client.addEventListener('answer.delta', (e) => {
+  const b = answerBubble(e.detail.turn);
+  b.querySelector('.text').textContent += e.detail.text;
+  scroll();
+});
+client.addEventListener('answer.end', (e) => {
+  const b = bubbles.get(`stream:${e.detail.turn}`);
+  if (b) bubbles.set(`answer:${e.detail.replyTo}`, b);
+  renderStored(e.detail);
+});
+client.addEventListener('error', (e) => {
+  const f = e.detail;
+  const note = el('div', 'msg system error', f.message);
+  note.dataset.code = f.code;
+  log.append(note);
+  scroll();
+});
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = '';
+  send(text);
+});
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+});
+$('#new').addEventListener('click', () => {
+  localStorage.removeItem('parley.token');
+  location.reload();
+});
+
+client.connect();
+input.focus();
