@@ -6,7 +6,14 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The embedded PostgreSQL (zonky) that Parley uses when no datasource is configured.
@@ -31,6 +38,7 @@ public final class EmbeddedDatabase {
         String dir = setting("parley.db.data-dir", "PARLEY_DB_DATA_DIR");
         Path dataDir = Path.of(dir != null ? dir : "data/postgres").toAbsolutePath();
         String port = setting("parley.db.port", "PARLEY_DB_PORT");
+        stopOrphan(dataDir);
         String url = start(dataDir, false, port == null ? 0 : Integer.parseInt(port));
         System.setProperty("quarkus.datasource.jdbc.url", url);
         System.setProperty("quarkus.datasource.username", "postgres");
@@ -55,6 +63,11 @@ public final class EmbeddedDatabase {
                         .setRegisterShutdownHook(false)
                         .setServerConfig("max_connections", "200")
                         .setServerConfig("timezone", "UTC");
+                if (!clean) {
+                    // zonky runs PostgreSQL for throwaway test data (-F, synchronous_commit=off);
+                    // kept data must survive a crash: an acknowledged message is on disk
+                    builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+                }
                 if (port > 0) {
                     builder.setPort(port);
                 }
@@ -65,6 +78,44 @@ public final class EmbeddedDatabase {
             }
         }
         return running.getJdbcUrl("postgres", "postgres");
+    }
+
+    /**
+     * A Parley killed with SIGKILL leaves its PostgreSQL running, which would block the next start.
+     * zonky holds {@code epg-lock} while its JVM lives: if we can take that lock, the owner is gone and
+     * a postmaster still listed in {@code postmaster.pid} is an orphan, which we stop (smart shutdown).
+     */
+    static void stopOrphan(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                throw new IllegalStateException("Another Parley is using the embedded database in " + dataDir
+                        + ". Stop it, or give this one its own folder with PARLEY_DB_DATA_DIR.");
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+            if (orphan.isPresent()) {
+                LOG.warnf("Stopping the embedded PostgreSQL (pid %d) left running by a Parley that did not shut down", pid);
+                ProcessHandle h = orphan.get();
+                h.destroy();
+                try {
+                    h.onExit().get(20, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    h.destroyForcibly();
+                }
+            }
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
+            LOG.warnf("Could not check %s for a leftover PostgreSQL: %s", pidFile, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warnf("Waiting for the leftover PostgreSQL failed: %s", e.getMessage());
+        }
     }
 
     private static synchronized void stopQuietly() {

@@ -122,6 +122,9 @@ class ModelTurnTest {
             assertThat(roles).containsExactly("system", "user", "assistant", "user");
             assertThat(second.path("messages").get(2).path("content").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
             assertThat(second.path("messages").get(3).path("content").asText()).isEqualTo("and my refund?");
+            // one kept-alive connection carried both turns
+            assertThat(deepSeek.clientPorts()).hasSize(2);
+            assertThat(deepSeek.clientPorts().get(1)).isEqualTo(deepSeek.clientPorts().get(0));
         }
     }
 

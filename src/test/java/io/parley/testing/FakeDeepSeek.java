@@ -42,6 +42,7 @@ public final class FakeDeepSeek {
     private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
 
     public static synchronized FakeDeepSeek get() {
         if (instance == null) {
@@ -76,7 +77,13 @@ public final class FakeDeepSeek {
         return authorizations;
     }
 
+    /** The client-side port of each request's connection: equal ports mean a reused connection. */
+    public List<Integer> clientPorts() {
+        return clientPorts;
+    }
+
     public void reset() {
+        clientPorts.clear();
         replies.clear();
         requests.clear();
         authorizations.clear();
@@ -95,6 +102,7 @@ public final class FakeDeepSeek {
                 return;
             }
             authorizations.add(request.getHeader("Authorization"));
+            clientPorts.add(request.connection().remoteAddress().port());
             Reply reply = replies.poll();
             play(request.response(), reply != null ? reply : Reply.stream(DEFAULT_ANSWER));
         });

@@ -1,0 +1,82 @@
+package io.parley.llm;
+
+import io.parley.testing.FakeDeepSeek;
+import io.parley.testing.FakeDeepSeekResource;
+import io.parley.testing.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The client against the fake server's real error responses: each one classified, no key in any message. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(FakeDeepSeekResource.class)
+class DeepSeekClientErrorsTest {
+
+    @Inject
+    DeepSeekClient client;
+
+    @Inject
+    LlmConfig config;
+
+    final FakeDeepSeek deepSeek = FakeDeepSeek.get();
+
+    @BeforeEach
+    void reset() {
+        deepSeek.reset();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "400,BAD_REQUEST,false", "401,UNAUTHORIZED,false", "402,INSUFFICIENT_BALANCE,false", "403,FORBIDDEN,false",
+            "422,BAD_REQUEST,false", "429,RATE_LIMITED,true", "500,SERVER_ERROR,true", "503,SERVER_ERROR,true"})
+    void errorStatusesAreClassified(int status, ProviderException.Kind kind, boolean retryable) {
+        deepSeek.enqueue(FakeDeepSeek.Reply.error(status, "Authentication Fails, Your api key: " + FakeDeepSeek.API_KEY + " is invalid")
+                .header("Retry-After", "3"));
+        ProviderException e = failure();
+        assertThat(e.kind()).isEqualTo(kind);
+        assertThat(e.kind().retryable).isEqualTo(retryable);
+        assertThat(e.status()).isEqualTo(status);
+        assertThat(e.retryAfterMs()).isEqualTo(3000L);
+        assertThat(e.getMessage()).contains("HTTP " + status).contains("Authentication Fails").doesNotContain(FakeDeepSeek.API_KEY);
+    }
+
+    @Test
+    void aStreamOfOnlyKeepAlivesHitsTheFirstTokenTimeout() {
+        FakeDeepSeek.Reply waiting = FakeDeepSeek.Reply.stream("", 3, 64, false).keepAlivesFirst(40, 100);
+        deepSeek.enqueue(waiting);
+        long started = System.nanoTime();
+        ProviderException e = failure();
+        assertThat(e.kind()).isEqualTo(ProviderException.Kind.FIRST_TOKEN_TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void chunksCarryContentUsageAndTheRequestId() {
+        List<ChatChunk> chunks = client.stream(request(), config).collect().asList().await().atMost(Duration.ofSeconds(10));
+        String content = chunks.stream().map(ChatChunk::content).filter(c -> c != null).reduce("", String::concat);
+        assertThat(content).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER);
+        assertThat(chunks.get(0).id()).isEqualTo("chatcmpl-fake-42");
+        ChatChunk.Usage usage = chunks.get(chunks.size() - 1).usage();
+        assertThat(usage).isEqualTo(new ChatChunk.Usage(120, 40, 96, 24, null));
+    }
+
+    private ProviderException failure() {
+        return catchThrowableOfType(ProviderException.class,
+                () -> client.stream(request(), config).collect().asList().await().atMost(Duration.ofSeconds(10)));
+    }
+
+    private static ChatRequest request() {
+        return new ChatRequest("deepseek-v4-flash", List.of(new ChatRequest.Msg("system", "json"), new ChatRequest.Msg("user", "hi")));
+    }
+}
