@@ -4,11 +4,10 @@ import io.parley.conversation.ConversationStore;
 import io.parley.conversation.Message;
 import io.parley.llm.AnswerEvent;
 import io.parley.llm.CallStats;
+import io.parley.llm.AnswerInterruptedException;
 import io.parley.llm.LlmConfig;
-import io.parley.llm.ModelAnswerSource;
-import io.parley.llm.ProviderException;
+import io.parley.llm.ModelRouter;
 import io.parley.llm.StructuredAnswer;
-import io.parley.offline.OfflineEngine;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -34,19 +33,16 @@ public class TurnService {
     private final ConversationStore store;
     private final ConversationHub hub;
     private final Frames frames;
-    private final ModelAnswerSource model;
-    private final OfflineEngine offline;
+    private final ModelRouter router;
     private final LlmConfig llm;
     /** Turns whose answer is being produced on this instance ("conversation/turn"). */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelAnswerSource model,
-                OfflineEngine offline, LlmConfig llm) {
+    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm) {
         this.store = store;
         this.hub = hub;
         this.frames = frames;
-        this.model = model;
-        this.offline = offline;
+        this.router = router;
         this.llm = llm;
     }
 
@@ -68,7 +64,7 @@ public class TurnService {
             if (accepted.answer() != null) {
                 hub.send(connection, frames.answerEnd(turn, accepted.answer()));
             } else if (inFlight.add(key(session.conversationId(), turn))) {
-                answer(session, customer, accepted.history()); // its answer was lost (crash, interrupted stream): try again
+                answer(session, accepted); // its answer was lost (crash, interrupted stream): try again
             }
             return;
         }
@@ -76,7 +72,7 @@ public class TurnService {
         // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
         connection.sendTextAndAwait(frames.message(customer));
         hub.broadcastExcept(session.conversationId(), frames.message(customer), connection);
-        answer(session, customer, accepted.history());
+        answer(session, accepted);
     }
 
     private ConversationStore.Accepted accept(UUID conversationId, String turn, String text) {
@@ -88,12 +84,13 @@ public class TurnService {
         }
     }
 
-    private void answer(Session session, Message customer, List<Message> history) {
-        Multi<AnswerEvent> events = model.enabled() ? model.answer(history) : offline.stream(customer.text, session.locale());
-        follow(session, customer, events, model.enabled());
+    private void answer(Session session, ConversationStore.Accepted accepted) {
+        Message customer = accepted.customer();
+        follow(session, customer, router.answer(new ModelRouter.Turn(session.conversationId(), customer.msgId, customer.seq,
+                customer.text, session.locale(), accepted.history(), accepted.priority())));
     }
 
-    private void follow(Session session, Message customer, Multi<AnswerEvent> events, boolean fromModel) {
+    private void follow(Session session, Message customer, Multi<AnswerEvent> events) {
         UUID conversationId = session.conversationId();
         String turn = customer.msgId;
         StringBuilder sent = new StringBuilder();
@@ -109,19 +106,21 @@ public class TurnService {
                     }
                 },
                 failure -> {
-                    if (fromModel && sent.isEmpty()) {
-                        logFailure(turn, failure, "answering offline instead");
-                        follow(session, customer, offline.stream(customer.text, session.locale()), false);
-                    } else {
-                        // text already reached the customer: never retry silently, store what arrived
-                        logFailure(turn, failure, "storing the partial answer as incomplete");
-                        StructuredAnswer partial = new StructuredAnswer(StructuredAnswer.UNKNOWN, 0, List.of(), null, false,
-                                List.of(), sent.toString());
-                        CallStats stats = new CallStats(fromModel ? "model" : "offline", fromModel ? llm.provider() : "offline",
-                                fromModel ? llm.model() : "rules", null, null, null, null, null, null, null, null);
-                        onWorker(() -> finish(conversationId, customer, partial, stats, Message.INCOMPLETE,
-                                "The answer was interrupted. Send the same message again to retry this turn."));
+                    if (sent.isEmpty()) {
+                        LOG.warnf("request_id=%s conversation=%s error_type=%s resolution=\"customer told to retry\" detail=\"%s\"",
+                                turn, conversationId, failure.getClass().getSimpleName(), failure.getMessage());
+                        inFlight.remove(key(conversationId, turn));
+                        hub.broadcast(conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE,
+                                "No answer could be produced right now. Send the same message again to retry.", turn, 2000L));
+                        return;
                     }
+                    // text already reached the customer: never retry silently, store what arrived
+                    CallStats stats = failure instanceof AnswerInterruptedException i ? i.stats()
+                            : new CallStats("offline", "offline", "rules", null, null, null, null, null, null, null, null);
+                    StructuredAnswer partial = new StructuredAnswer(StructuredAnswer.UNKNOWN, 0, List.of(), null, false,
+                            List.of(), sent.toString());
+                    onWorker(() -> finish(conversationId, customer, partial, stats, Message.INCOMPLETE,
+                            "The answer was interrupted. Send the same message again to retry this turn."));
                 });
     }
 
@@ -160,14 +159,6 @@ public class TurnService {
                     "The answer could not be stored. Send the same message again to retry this turn.", turn, 1000L));
         } finally {
             inFlight.remove(key(conversationId, turn));
-        }
-    }
-
-    private static void logFailure(String turn, Throwable failure, String action) {
-        if (failure instanceof ProviderException p) {
-            LOG.warnf("turn %s: model call failed: kind=%s status=%d: %s; %s", turn, p.kind(), p.status(), p.getMessage(), action);
-        } else {
-            LOG.warnf(failure, "turn %s: answer failed; %s", turn, action);
         }
     }
 

@@ -24,6 +24,10 @@ public class Conversation extends PanacheEntityBase {
 
     public String locale;
 
+    /** Routed to the priority tier. */
+    @Column(nullable = false)
+    public boolean priority;
+
     @Column(name = "last_seq", nullable = false)
     public long lastSeq;
 

@@ -44,7 +44,7 @@ public class ConversationStore {
      * @param duplicate the id was known: nothing new was stored
      * @param history   the context for the model, oldest first, ending with {@code customer}
      */
-    public record Accepted(Message customer, Message answer, boolean duplicate, List<Message> history) {
+    public record Accepted(Message customer, Message answer, boolean duplicate, List<Message> history, boolean priority) {
     }
 
     @Transactional
@@ -88,7 +88,7 @@ public class ConversationStore {
             Message original = known.get();
             Message answer = messages.findCompleteAnswer(conversationId, original.seq).orElse(null);
             List<Message> history = answer == null ? messages.history(conversationId, original.seq, historySize) : List.of();
-            return new Accepted(original, answer, true, history);
+            return new Accepted(original, answer, true, history, conversations.findById(conversationId).priority);
         }
         Message m = new Message();
         m.conversationId = conversationId;
@@ -96,7 +96,8 @@ public class ConversationStore {
         m.role = Message.CUSTOMER;
         m.text = text;
         insert(m);
-        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize));
+        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize),
+                conversations.findById(conversationId).priority);
     }
 
     /** Stores an answer to the customer message {@code replyTo}; an existing complete answer wins. */

@@ -18,8 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
 import java.time.ZonedDateTime;
@@ -29,24 +27,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Our thin OpenAI-compatible streaming client on Vert.x: {@code POST {base-url}/chat/completions}
- * with {@code stream: true}. One pooled, kept-alive client for the whole application (HTTP/2 via
- * ALPN on https), so turns reuse connections. Nothing blocks: the stream is a {@link Multi} fed by
- * network callbacks, with the first-token, idle and total timeouts on Vert.x timers.
+ * with {@code stream: true}. One pooled, kept-alive client per provider (HTTP/2 via ALPN on https),
+ * so turns reuse connections. Nothing blocks: the stream is a {@link Multi} fed by network
+ * callbacks, with the first-token, idle and total timeouts on Vert.x timers.
  */
-@ApplicationScoped
 public class DeepSeekClient {
 
     private final Vertx vertx;
     private final LlmConfig config;
+    private final String apiKey;
     private final ObjectMapper json;
     private final HttpClient http;
     private final String path;
 
-    DeepSeekClient(Vertx vertx, LlmConfig config, ObjectMapper json) {
+    /** @param config timeouts and pool size; {@code baseUrl} and {@code apiKey} are this provider's */
+    DeepSeekClient(Vertx vertx, LlmConfig config, String baseUrl, String apiKey, ObjectMapper json) {
         this.vertx = vertx;
         this.config = config;
+        this.apiKey = apiKey == null ? "" : apiKey;
         this.json = json;
-        URI base = URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/");
+        URI base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(base.getHost())
@@ -66,13 +66,12 @@ public class DeepSeekClient {
         this.path = base.resolve("chat/completions").getRawPath();
     }
 
-    @PreDestroy
     void close() {
         http.close();
     }
 
     /** Streams one completion. Fails with {@link ProviderException}; cancelling aborts the request. */
-    public Multi<ChatChunk> stream(ChatRequest request, LlmConfig params) {
+    public Multi<ChatChunk> stream(ChatRequest request, TierParams params) {
         Buffer body = Buffer.buffer(requestBody(request, params));
         return Multi.createFrom().emitter(emitter -> {
             Context context = vertx.getOrCreateContext();
@@ -80,7 +79,7 @@ public class DeepSeekClient {
         });
     }
 
-    String requestBody(ChatRequest request, LlmConfig params) {
+    String requestBody(ChatRequest request, TierParams params) {
         ObjectNode root = json.createObjectNode();
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
@@ -99,8 +98,7 @@ public class DeepSeekClient {
 
     /** Removes the API key from any text that may reach a log or a customer. */
     String scrub(String text) {
-        String key = config.apiKey().orElse("");
-        return text == null || key.isBlank() ? text : text.replace(key, "***");
+        return text == null || apiKey.isBlank() ? text : text.replace(apiKey, "***");
     }
 
     /** One request's state; every callback runs on the same event-loop context. */
@@ -134,7 +132,7 @@ public class DeepSeekClient {
                     .setURI(path)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
-                    .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey().orElse(""));
+                    .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
             http.request(options).onComplete(created -> {
                 if (created.failed()) {
                     fail(connectionFailure(created.cause()));

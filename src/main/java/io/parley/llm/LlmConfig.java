@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,5 +74,131 @@ public interface LlmConfig {
 
     default boolean enabled() {
         return apiKey().filter(k -> !k.isBlank()).isPresent();
+    }
+
+    /**
+     * More providers by name, for fallback chains and tiers (the primary one is {@link #provider()},
+     * configured by the keys above). Example: {@code parley.llm.providers.siliconflow.base-url}.
+     */
+    Map<String, ProviderConfig> providers();
+
+    /**
+     * Named tiers. Without a {@code default} tier, one is made of the primary provider's model
+     * followed by the offline engine.
+     */
+    Map<String, TierConfig> tiers();
+
+    /** Limits for the primary provider (other providers set their own). */
+    @WithDefault("32")
+    int maxConcurrent();
+
+    /** Streams that may wait for a place when the primary provider is at its limit. */
+    @WithDefault("16")
+    int maxQueued();
+
+    RetryConfig retry();
+
+    CircuitBreakerConfig circuitBreaker();
+
+    RoutingConfig routing();
+
+    /** Prices per million tokens by model id (quote ids with dots or slashes: {@code prices."deepseek-ai/DeepSeek-V3"}). */
+    Map<String, PriceConfig> prices();
+
+    /** Currency of the price table, shown next to costs. */
+    @WithDefault("USD")
+    String currency();
+
+    interface ProviderConfig {
+        String baseUrl();
+
+        Optional<String> apiKey();
+
+        @WithDefault("32")
+        int maxConcurrent();
+
+        @WithDefault("16")
+        int maxQueued();
+    }
+
+    interface TierConfig {
+        /**
+         * Links tried in order: {@code provider:model} or {@code offline}. Example:
+         * {@code deepseek:deepseek-v4-flash,siliconflow:deepseek-ai/DeepSeek-V3,offline}.
+         */
+        List<String> chain();
+
+        Optional<Double> temperature();
+
+        Optional<Double> topP();
+
+        Optional<Integer> maxTokens();
+
+        Optional<Double> frequencyPenalty();
+
+        /** A reasoning model: its reasoning streams apart and is never shown to the customer. */
+        @WithDefault("false")
+        boolean reasoning();
+    }
+
+    interface RetryConfig {
+        /** Retries after the first attempt, per link, for 429, 5xx and connection failures before any text. */
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("300ms")
+        Duration initialBackoff();
+
+        @WithDefault("4s")
+        Duration maxBackoff();
+
+        /** Fraction of each backoff added or removed at random, so that clients do not retry in step. */
+        @WithDefault("0.25")
+        double jitter();
+
+        /** A provider's Retry-After is honoured up to this; beyond it the turn moves to the next link. */
+        @WithDefault("10s")
+        Duration maxRetryAfter();
+    }
+
+    interface CircuitBreakerConfig {
+        /** Calls looked at when deciding to open. */
+        @WithDefault("6")
+        int requestVolume();
+
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long an open circuit stays open before a trial call. */
+        @WithDefault("30s")
+        Duration delay();
+
+        @WithDefault("1")
+        int successThreshold();
+    }
+
+    interface RoutingConfig {
+        @WithDefault("default")
+        String defaultTier();
+
+        /** Messages at least this long go to {@link #longMessageTier()} (when that tier exists). */
+        @WithDefault("600")
+        int longMessageChars();
+
+        @WithDefault("premium")
+        String longMessageTier();
+
+        /** Conversations flagged as priority go to this tier (when it exists). */
+        @WithDefault("premium")
+        String priorityTier();
+    }
+
+    interface PriceConfig {
+        /** Input tokens served from the provider's prompt cache. */
+        double inputCacheHit();
+
+        double inputCacheMiss();
+
+        double output();
     }
 }

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.parley.testing.ChatClient;
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
+import io.parley.testing.ModelPathReset;
 import io.parley.testing.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -38,9 +39,12 @@ class ModelTurnTest {
 
     final FakeDeepSeek deepSeek = FakeDeepSeek.get();
 
+    @Inject
+    ModelPathReset modelPath;
+
     @BeforeEach
     void reset() {
-        deepSeek.reset();
+        modelPath.reset();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.parley.llm;
 
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
+import io.parley.testing.ModelPathReset;
 import io.parley.testing.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,16 +25,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class DeepSeekClientErrorsTest {
 
     @Inject
-    DeepSeekClient client;
+    ProviderRegistry providers;
 
     @Inject
     LlmConfig config;
 
     final FakeDeepSeek deepSeek = FakeDeepSeek.get();
 
+    @Inject
+    ModelPathReset modelPath;
+
     @BeforeEach
     void reset() {
-        deepSeek.reset();
+        modelPath.reset();
     }
 
     @ParameterizedTest
@@ -63,7 +67,7 @@ class DeepSeekClientErrorsTest {
 
     @Test
     void chunksCarryContentUsageAndTheRequestId() {
-        List<ChatChunk> chunks = client.stream(request(), config).collect().asList().await().atMost(Duration.ofSeconds(10));
+        List<ChatChunk> chunks = providers.get("deepseek").client().stream(request(), TierParams.of(config)).collect().asList().await().atMost(Duration.ofSeconds(10));
         String content = chunks.stream().map(ChatChunk::content).filter(c -> c != null).reduce("", String::concat);
         assertThat(content).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER);
         assertThat(chunks.get(0).id()).isEqualTo("chatcmpl-fake-42");
@@ -73,7 +77,7 @@ class DeepSeekClientErrorsTest {
 
     private ProviderException failure() {
         return catchThrowableOfType(ProviderException.class,
-                () -> client.stream(request(), config).collect().asList().await().atMost(Duration.ofSeconds(10)));
+                () -> providers.get("deepseek").client().stream(request(), TierParams.of(config)).collect().asList().await().atMost(Duration.ofSeconds(10)));
     }
 
     private static ChatRequest request() {

@@ -40,7 +40,10 @@ public final class FakeDeepSeek {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+    private final Map<String, BlockingQueue<Reply>> prefixedReplies = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+    private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
 
@@ -68,6 +71,26 @@ public final class FakeDeepSeek {
         replies.addAll(Arrays.asList(more));
     }
 
+    /** Replies for a second "provider" served under {@code /<prefix>/v1/chat/completions}. */
+    public void enqueueFor(String prefix, Reply... more) {
+        prefixedReplies.computeIfAbsent(prefix, k -> new LinkedBlockingQueue<>()).addAll(Arrays.asList(more));
+    }
+
+    /** Request paths, in the order of {@link #requests()}. */
+    public List<String> paths() {
+        return paths;
+    }
+
+    /** Arrival times (System.nanoTime) of the requests. */
+    public List<Long> times() {
+        return times;
+    }
+
+    /** How many requests went to the provider under {@code prefix} (null: the root provider). */
+    public long count(String prefix) {
+        return paths.stream().filter(p -> prefix == null ? p.equals("/chat/completions") : p.startsWith("/" + prefix + "/")).count();
+    }
+
     /** Request bodies received, oldest first. */
     public List<JsonNode> requests() {
         return requests;
@@ -85,13 +108,16 @@ public final class FakeDeepSeek {
     public void reset() {
         clientPorts.clear();
         replies.clear();
+        prefixedReplies.clear();
+        paths.clear();
+        times.clear();
         requests.clear();
         authorizations.clear();
     }
 
     private void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
-            if (!request.path().equals("/chat/completions") || request.method().name().equals("GET")) {
+            if (!request.path().endsWith("/chat/completions") || request.method().name().equals("GET")) {
                 request.response().setStatusCode(404).end("{\"error\":{\"message\":\"Not Found\"}}");
                 return;
             }
@@ -101,9 +127,13 @@ public final class FakeDeepSeek {
                 request.response().setStatusCode(400).end();
                 return;
             }
+            times.add(System.nanoTime());
+            paths.add(request.path());
             authorizations.add(request.getHeader("Authorization"));
             clientPorts.add(request.connection().remoteAddress().port());
-            Reply reply = replies.poll();
+            String path = request.path();
+            Reply reply = path.equals("/chat/completions") ? replies.poll()
+                    : prefixedReplies.getOrDefault(path.substring(1, path.indexOf('/', 1)), new LinkedBlockingQueue<>()).poll();
             play(request.response(), reply != null ? reply : Reply.stream(DEFAULT_ANSWER));
         });
     }
@@ -177,6 +207,42 @@ public final class FakeDeepSeek {
             r.addBytes(sse.toString().getBytes(StandardCharsets.UTF_8), writeBytes, 0);
             r.dropAtEnd = !finish;
             return r;
+        }
+
+        /** A reasoning model's stream: {@code reasoning_content} deltas first, then the answer. */
+        public static Reply streamWithReasoning(String reasoning, String content) {
+            Reply r = new Reply();
+            r.headers.put("Content-Type", "text/event-stream; charset=utf-8");
+            StringBuilder sse = new StringBuilder();
+            for (int i = 0; i < reasoning.length(); i += 5) {
+                ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-reasoner-1").put("object", "chat.completion.chunk")
+                        .put("model", "deepseek-v4-pro");
+                root.putArray("choices").addObject().put("index", 0).putObject("delta")
+                        .put("reasoning_content", reasoning.substring(i, Math.min(reasoning.length(), i + 5))).putNull("content");
+                sse.append("data: ").append(root).append("\n\n");
+            }
+            for (int i = 0; i < content.length(); i += 4) {
+                sse.append("data: ").append(chunk(content.substring(i, Math.min(content.length(), i + 4)), null, null, null)).append("\n\n");
+            }
+            ObjectNode usage = (ObjectNode) readTree(usageChunk(200, 90, 150, 50));
+            ((ObjectNode) usage.get("usage")).putObject("completion_tokens_details").put("reasoning_tokens", 60);
+            sse.append("data: ").append(usage).append("\n\n").append("data: [DONE]\n\n");
+            r.addBytes(sse.toString().getBytes(StandardCharsets.UTF_8), 41, 0);
+            return r;
+        }
+
+        private static JsonNode readTree(String json) {
+            try {
+                return JSON.readTree(json);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Every write {@code millis} after the previous one: a slow model. */
+        public Reply paced(long millis) {
+            delays.replaceAll(d -> millis);
+            return this;
         }
 
         /** An error with DeepSeek's body shape. */

@@ -1,0 +1,62 @@
+package io.parley.llm;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** One model attempt, for operators: see {@link Accounting}. */
+@Entity
+@Table(name = "llm_call")
+public class LlmCall extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    @Column(name = "conversation_id", nullable = false)
+    public UUID conversationId;
+    @Column(nullable = false)
+    public String turn;
+    @Column(name = "reply_to", nullable = false)
+    public long replyTo;
+    @Column(nullable = false)
+    public String tier;
+    @Column(nullable = false)
+    public String provider;
+    @Column(nullable = false)
+    public String model;
+    @Column(nullable = false)
+    public int attempt;
+    @Column(nullable = false)
+    public String outcome;
+    @Column(name = "http_status")
+    public Integer httpStatus;
+    @Column(name = "error_message")
+    public String errorMessage;
+    @Column(name = "request_id")
+    public String requestId;
+    @Column(name = "first_token_ms")
+    public Integer firstTokenMs;
+    @Column(name = "total_ms")
+    public Integer totalMs;
+    @Column(name = "prompt_tokens")
+    public Integer promptTokens;
+    @Column(name = "completion_tokens")
+    public Integer completionTokens;
+    @Column(name = "cache_hit_tokens")
+    public Integer cacheHitTokens;
+    @Column(name = "cache_miss_tokens")
+    public Integer cacheMissTokens;
+    @Column(name = "reasoning_tokens")
+    public Integer reasoningTokens;
+    public BigDecimal cost;
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+}

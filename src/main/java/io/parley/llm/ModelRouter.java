@@ -1,0 +1,230 @@
+package io.parley.llm;
+
+import io.parley.conversation.Message;
+import io.parley.offline.OfflineEngine;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Answers one turn: chooses the tier, serves an opening question from the answer cache when it can,
+ * otherwise walks the tier's fallback chain (provider:model links, then the offline engine). Each
+ * provider link runs under that provider's guard (retry with backoff and Retry-After, circuit
+ * breaker, bulkhead). Once answer text has reached the customer nothing is retried or replaced: the
+ * failure goes to the caller, which stores the partial answer as incomplete.
+ */
+@ApplicationScoped
+public class ModelRouter {
+
+    private static final Logger LOG = Logger.getLogger(ModelRouter.class);
+    private static final TypeLiteral<Uni<AnswerEvent.Done>> DONE = new TypeLiteral<>() {
+    };
+
+    /** What the router needs to know about a turn. */
+    public record Turn(UUID conversationId, String turn, long customerSeq, String text, String locale,
+                       List<Message> history, boolean priority) {
+
+        boolean opening() {
+            return history.size() == 1;
+        }
+    }
+
+    /** A link of a chain: {@code provider:model}, or the offline engine ({@code provider} null). */
+    public record Link(String provider, String model) {
+        static Link parse(String spec) {
+            String s = spec.strip();
+            if (s.equals("offline")) {
+                return new Link(null, "rules");
+            }
+            int colon = s.indexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("a chain link is provider:model or offline, not \"" + spec + "\"");
+            }
+            return new Link(s.substring(0, colon), s.substring(colon + 1));
+        }
+
+        boolean offline() {
+            return provider == null;
+        }
+
+        @Override
+        public String toString() {
+            return offline() ? "offline" : provider + ":" + model;
+        }
+    }
+
+    public record Tier(String name, List<Link> chain, TierParams params) {
+    }
+
+    private final ProviderRegistry providers;
+    private final PromptBuilder prompts;
+    private final OfflineEngine offline;
+    private final AnswerCache cache;
+    private final Accounting accounting;
+    private final LlmConfig config;
+    private final Map<String, Tier> tiers = new LinkedHashMap<>();
+
+    ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
+                Accounting accounting, LlmConfig config) {
+        this.providers = providers;
+        this.prompts = prompts;
+        this.offline = offline;
+        this.cache = cache;
+        this.accounting = accounting;
+        this.config = config;
+        config.tiers().forEach((name, t) -> tiers.put(name, new Tier(name, t.chain().stream().map(Link::parse).toList(), TierParams.of(config, t))));
+        tiers.putIfAbsent(config.routing().defaultTier(), new Tier(config.routing().defaultTier(),
+                List.of(new Link(config.provider(), config.model()), new Link(null, "rules")), TierParams.of(config)));
+        for (Tier tier : tiers.values()) {
+            for (Link link : tier.chain()) {
+                if (!link.offline() && providers.get(link.provider()) == null) {
+                    throw new IllegalStateException("tier " + tier.name() + " names provider " + link.provider()
+                            + ", which is not configured (parley.llm.providers." + link.provider() + ".base-url)");
+                }
+            }
+        }
+    }
+
+    public Map<String, Tier> tiers() {
+        return tiers;
+    }
+
+    /** The tier for a turn: priority conversations, then long messages, then the default tier. */
+    public Tier route(Turn turn) {
+        LlmConfig.RoutingConfig r = config.routing();
+        if (turn.priority() && tiers.containsKey(r.priorityTier())) {
+            return tiers.get(r.priorityTier());
+        }
+        if (turn.text().length() >= r.longMessageChars() && tiers.containsKey(r.longMessageTier())) {
+            return tiers.get(r.longMessageTier());
+        }
+        return tiers.get(r.defaultTier());
+    }
+
+    public Multi<AnswerEvent> answer(Turn turn) {
+        Tier tier = route(turn);
+        if (turn.opening()) {
+            var hit = cache.get(tier.name(), turn.text());
+            if (hit.isPresent()) {
+                return fromCache(hit.get());
+            }
+        }
+        return Multi.createFrom().emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()));
+    }
+
+    private void next(Turn turn, Tier tier, int index, MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
+        if (index >= tier.chain().size()) {
+            out.fail(new ModelUnavailableException("no link of tier " + tier.name() + " could answer"));
+            return;
+        }
+        Link link = tier.chain().get(index);
+        if (link.offline()) {
+            offline.stream(turn.text(), turn.locale()).subscribe().with(out::emit, out::fail, out::complete);
+            return;
+        }
+        Provider provider = providers.get(link.provider());
+        if (!provider.enabled()) {
+            next(turn, tier, index + 1, out, textSent); // no API key for it: not a failure, just not available
+            return;
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        Uni<AnswerEvent.Done> guarded = provider.guard().get(
+                () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent), DONE);
+        guarded.subscribe().with(done -> {
+            if (turn.opening() && !StructuredAnswer.UNKNOWN.equals(done.answer().intent())) {
+                cache.put(tier.name(), turn.text(), new AnswerCache.Cached(done.answer(), done.stats()));
+            }
+            out.emit(done);
+            out.complete();
+        }, failure -> {
+            if (textSent.get()) {
+                out.fail(failure); // the customer saw part of this answer: never replace it silently
+                return;
+            }
+            String resolution = index + 1 < tier.chain().size() ? "falling back to " + tier.chain().get(index + 1) : "giving up";
+            LOG.warnf("request_id=%s conversation=%s tier=%s link=%s error_type=%s resolution=\"%s\" detail=\"%s\"",
+                    turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
+            next(turn, tier, index + 1, out, textSent);
+        });
+    }
+
+    /** One request to one provider: events go straight to the customer; the Uni ends with the finished answer. */
+    private Uni<AnswerEvent.Done> attempt(Turn turn, Tier tier, Link link, Provider provider, int number,
+                                          MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
+        return Uni.createFrom().emitter(result -> {
+            AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), config.emptyAnswerText());
+            ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()));
+            provider.activeStreams().incrementAndGet();
+            Cancellable stream = provider.client().stream(request, tier.params()).subscribe().with(
+                    chunk -> {
+                        for (AnswerEvent e : assembly.onChunk(chunk)) {
+                            if (e instanceof AnswerEvent.Text) {
+                                textSent.set(true);
+                            }
+                            out.emit(e);
+                        }
+                    },
+                    failure -> {
+                        provider.activeStreams().decrementAndGet();
+                        ProviderException error = failure instanceof ProviderException p ? p
+                                : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
+                        CallStats stats = assembly.stats(provider.name(), link.model());
+                        accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
+                                provider.name(), link.model(), number, stats, error));
+                        LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
+                                turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
+                                textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
+                                error.getMessage());
+                        result.fail(textSent.get() ? new AnswerInterruptedException(stats, error) : error);
+                    },
+                    () -> {
+                        provider.activeStreams().decrementAndGet();
+                        assembly.finish().forEach(out::emit);
+                        CallStats stats = assembly.stats(provider.name(), link.model());
+                        accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
+                                provider.name(), link.model(), number, stats, null));
+                        result.complete(new AnswerEvent.Done(assembly.answer(), stats));
+                    });
+            result.onTermination(stream::cancel);
+        });
+    }
+
+    private static Multi<AnswerEvent> fromCache(AnswerCache.Cached hit) {
+        StructuredAnswer a = hit.answer();
+        CallStats original = hit.stats();
+        CallStats stats = new CallStats("cache", original.provider(), original.model(), original.requestId(),
+                null, null, null, null, null, 0, 0);
+        List<AnswerEvent> events = new ArrayList<>();
+        events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
+        events.add(new AnswerEvent.Text(a.answer()));
+        events.add(new AnswerEvent.Done(a, stats));
+        return Multi.createFrom().iterable(events);
+    }
+
+    private static String errorType(Throwable failure) {
+        if (failure instanceof ProviderException p) {
+            return p.kind().name();
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return "CIRCUIT_OPEN";
+        }
+        if (failure instanceof BulkheadException) {
+            return "BULKHEAD_FULL";
+        }
+        return failure.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,60 @@
+package io.parley.llm;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One model provider (DeepSeek, SiliconFlow, ...): its kept-alive client and its guard, which holds
+ * the provider's retry policy, circuit breaker and bulkhead (SmallRye Fault Tolerance).
+ */
+public final class Provider {
+
+    private final String name;
+    private final DeepSeekClient client;
+    private final Guard guard;
+    private final boolean enabled;
+    private final AtomicInteger activeStreams = new AtomicInteger();
+
+    Provider(String name, DeepSeekClient client, Guard guard, boolean enabled) {
+        this.name = name;
+        this.client = client;
+        this.guard = guard;
+        this.enabled = enabled;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    DeepSeekClient client() {
+        return client;
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    /** Has an API key: without one, links to this provider are skipped. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public String circuitName() {
+        return circuitName(name);
+    }
+
+    static String circuitName(String provider) {
+        return "llm-" + provider;
+    }
+
+    public CircuitBreakerState circuitState() {
+        return CircuitBreakerMaintenance.get().currentState(circuitName());
+    }
+
+    AtomicInteger activeStreams() {
+        return activeStreams;
+    }
+}
