@@ -19,7 +19,7 @@ create table llm_call (
     cache_hit_tokens  integer,
     cache_miss_tokens integer,
     reasoning_tokens  integer,
-    cost              numeric(14, 8),
+    cost              numeric(20, 12),
     created_at        timestamptz not null default now()
 );
 create index llm_call_conversation on llm_call (conversation_id, id);
