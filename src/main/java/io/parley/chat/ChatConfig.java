@@ -3,6 +3,8 @@ package io.parley.chat;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 @ConfigMapping(prefix = "parley.chat")
 public interface ChatConfig {
 
@@ -13,4 +15,8 @@ public interface ChatConfig {
     /** Longest customer message, in characters. */
     @WithDefault("4000")
     int maxTextChars();
+
+    /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
+    @WithDefault("10s")
+    Duration shutdownGrace();
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationStore;
-import io.parley.conversation.Message;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +81,7 @@ public class ChatProtocol {
     public void onClose(WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
-            hub.leave(session.conversationId(), connection);
+            hub.leave(session.subscriber());
         }
     }
 
@@ -100,10 +99,9 @@ public class ChatProtocol {
         }
         if (token.isEmpty()) {
             ConversationStore.Opened opened = store.create(locale);
-            Session session = new Session(opened.conversation().id, locale);
-            connection.userData().put(SESSION, session);
-            hub.join(session.conversationId(), connection);
-            hub.send(connection, frames.ready(session.conversationId(), opened.token(), 0, opened.conversation().status));
+            Conversation c = opened.conversation();
+            Subscriber subscriber = hub.join(c.id, connection, 0, 0, seq -> frames.ready(c.id, opened.token(), seq, c.status));
+            connection.userData().put(SESSION, new Session(c.id, locale, subscriber));
             return;
         }
         Optional<Conversation> found = store.findByToken(token.get());
@@ -112,17 +110,11 @@ public class ChatProtocol {
             return;
         }
         Conversation c = found.get();
-        Session session = new Session(c.id, locale != null ? locale : c.locale);
-        connection.userData().put(SESSION, session);
-        // join before reading, so that nothing stored meanwhile is missed (a client drops seqs it already has)
-        hub.join(c.id, connection);
+        // answers left streaming by a Parley that died become stored, interrupted answers before the replay
+        store.sweepInterrupted(c.id);
         long lastSeq = Math.max(0, lastSeqNode.asLong(0));
-        var replay = store.messagesAfter(c.id, lastSeq);
-        long seq = replay.isEmpty() ? Math.max(lastSeq, c.lastSeq) : Math.max(c.lastSeq, replay.get(replay.size() - 1).seq);
-        hub.send(connection, frames.ready(c.id, token.get(), seq, c.status));
-        for (Message m : replay) {
-            hub.send(connection, frames.message(m));
-        }
+        Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, token.get(), seq, c.status));
+        connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
     }
 
     private void message(WebSocketConnection connection, JsonNode frame) {

@@ -15,6 +15,10 @@ public enum ErrorCode {
     MODEL_UNAVAILABLE("model_unavailable"),
     /** The frame could not be stored; nothing was acknowledged; resend it later (same id). */
     STORAGE_UNAVAILABLE("storage_unavailable"),
+    /** A message to a closed conversation. */
+    CONVERSATION_CLOSED("conversation_closed"),
+    /** The server is shutting down: reconnect (to another instance). */
+    UNAVAILABLE("unavailable"),
     /** A frame type this server version does not handle yet. */
     UNSUPPORTED("unsupported"),
     INTERNAL("internal");

@@ -76,7 +76,7 @@ public class Frames {
             f.put("handoff", Boolean.TRUE.equals(m.handoff)).put("source", m.source).put("provider", m.provider)
                     .put("model", m.model);
             if (m.isIncomplete()) {
-                f.put("incomplete", true);
+                f.put("incomplete", true).put("state", m.state); // incomplete (stream broke) or interrupted (server stopped)
             }
         }
     }

@@ -1,42 +1,47 @@
 package io.parley.chat;
 
+import io.parley.conversation.ConversationStatus;
 import io.parley.conversation.ConversationStore;
+import io.parley.conversation.IllegalTransitionException;
 import io.parley.conversation.Message;
 import io.parley.llm.AnswerEvent;
-import io.parley.llm.CallStats;
 import io.parley.llm.AnswerInterruptedException;
+import io.parley.llm.CallStats;
 import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
 import io.parley.llm.StructuredAnswer;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One customer turn: store the message, acknowledge it with its stored echo, stream the answer
- * (model, or offline rules) to every connection of the conversation, store the answer, send
- * {@code answer.end}. Database work runs on worker threads and is short; nothing waits on the model.
+ * One customer turn: store the message, acknowledge it with its stored echo, reserve the answer
+ * (a {@code streaming} row: one per turn across every instance), stream it (model or offline) to
+ * every connection of the conversation, then store it and send {@code answer.end}. Database work
+ * runs on worker threads and is short; nothing waits on the model.
  */
 @ApplicationScoped
 public class TurnService {
 
     private static final Logger LOG = Logger.getLogger(TurnService.class);
+    private static final long PARTIAL_SAVE_MS = 1000;
 
     private final ConversationStore store;
     private final ConversationHub hub;
     private final Frames frames;
     private final ModelRouter router;
     private final LlmConfig llm;
-    /** Turns whose answer is being produced on this instance ("conversation/turn"). */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Answers streaming on this instance, by reserved row id. */
+    private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
     TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm) {
         this.store = store;
@@ -46,13 +51,42 @@ public class TurnService {
         this.llm = llm;
     }
 
+    /** An answer being streamed here: what the customer has seen so far. */
+    private static final class ActiveTurn {
+        final long answerId;
+        final UUID conversationId;
+        final Message customer;
+        final StringBuilder sent = new StringBuilder();
+        volatile Cancellable subscription;
+        volatile long lastSave = System.nanoTime();
+        volatile boolean finished;
+
+        ActiveTurn(long answerId, UUID conversationId, Message customer) {
+            this.answerId = answerId;
+            this.conversationId = conversationId;
+            this.customer = customer;
+        }
+
+        synchronized String text() {
+            return sent.toString();
+        }
+
+        synchronized void append(String text) {
+            sent.append(text);
+        }
+    }
+
     /** Handles {@code message {id, text}} on a worker thread. */
     public void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
         ConversationStore.Accepted accepted;
         try {
             accepted = accept(session.conversationId(), turn, text);
-        } catch (PersistenceException | IllegalStateException e) {
-            LOG.warnf("turn %s: could not store the message: %s", turn, e.getMessage());
+        } catch (IllegalTransitionException e) {
+            hub.send(connection, frames.error(ErrorCode.CONVERSATION_CLOSED,
+                    "This conversation is closed. Say hello without a token to start a new one.", turn, null));
+            return;
+        } catch (RuntimeException e) {
+            LOG.warnf("request_id=%s error_type=storage_unavailable resolution=\"client resends\" detail=\"%s\"", turn, e.getMessage());
             hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
                     "The message could not be stored and was not received. Send it again with the same id.", turn, 1000L));
             return;
@@ -60,25 +94,26 @@ public class TurnService {
         Message customer = accepted.customer();
         if (accepted.duplicate()) {
             // the same id again: the original acknowledgement and answer, never a second row or model call
-            connection.sendTextAndAwait(frames.message(customer));
+            hub.send(connection, frames.message(customer));
             if (accepted.answer() != null) {
                 hub.send(connection, frames.answerEnd(turn, accepted.answer()));
-            } else if (inFlight.add(key(session.conversationId(), turn))) {
-                answer(session, accepted); // its answer was lost (crash, interrupted stream): try again
+                return;
             }
-            return;
+        } else {
+            // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
+            hub.deliver(session.conversationId(), customer, frames.message(customer));
         }
-        inFlight.add(key(session.conversationId(), turn));
-        // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
-        connection.sendTextAndAwait(frames.message(customer));
-        hub.broadcastExcept(session.conversationId(), frames.message(customer), connection);
-        answer(session, accepted);
+        if (accepted.status() == ConversationStatus.BOT) {
+            answer(session, accepted); // for a resend: only if no answer is stored or streaming anywhere
+        }
     }
 
     private ConversationStore.Accepted accept(UUID conversationId, String turn, String text) {
         try {
             return store.accept(conversationId, turn, text, llm.historyMessages());
-        } catch (PersistenceException e) {
+        } catch (IllegalTransitionException e) {
+            throw e;
+        } catch (RuntimeException e) {
             // most likely the same id sent twice at the same moment: the second call finds the first
             return store.accept(conversationId, turn, text, llm.historyMessages());
         }
@@ -86,50 +121,97 @@ public class TurnService {
 
     private void answer(Session session, ConversationStore.Accepted accepted) {
         Message customer = accepted.customer();
-        follow(session, customer, router.answer(new ModelRouter.Turn(session.conversationId(), customer.msgId, customer.seq,
-                customer.text, session.locale(), accepted.history(), accepted.priority())));
+        Optional<Long> reserved;
+        try {
+            reserved = store.beginAnswer(session.conversationId(), customer.seq);
+        } catch (RuntimeException e) {
+            return; // reserved by someone else at the same moment
+        }
+        if (reserved.isEmpty()) {
+            return; // already answered or being answered (here or on another instance)
+        }
+        ActiveTurn t = new ActiveTurn(reserved.get(), session.conversationId(), customer);
+        active.put(t.answerId, t);
+        ModelRouter.Turn request = new ModelRouter.Turn(session.conversationId(), customer.msgId, customer.seq,
+                customer.text, session.locale(), accepted.history(), accepted.priority());
+        t.subscription = router.answer(request).subscribe().with(event -> onEvent(t, event), failure -> onFailure(t, failure));
     }
 
-    private void follow(Session session, Message customer, Multi<AnswerEvent> events) {
-        UUID conversationId = session.conversationId();
-        String turn = customer.msgId;
-        StringBuilder sent = new StringBuilder();
-        events.subscribe().with(
-                event -> {
-                    if (event instanceof AnswerEvent.Head h) {
-                        hub.broadcast(conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
-                    } else if (event instanceof AnswerEvent.Text t) {
-                        sent.append(t.text());
-                        hub.broadcast(conversationId, frames.answerDelta(turn, t.text()));
-                    } else if (event instanceof AnswerEvent.Done d) {
-                        onWorker(() -> finish(conversationId, customer, d.answer(), d.stats(), Message.COMPLETE, null));
-                    }
-                },
-                failure -> {
-                    if (sent.isEmpty()) {
-                        LOG.warnf("request_id=%s conversation=%s error_type=%s resolution=\"customer told to retry\" detail=\"%s\"",
-                                turn, conversationId, failure.getClass().getSimpleName(), failure.getMessage());
-                        inFlight.remove(key(conversationId, turn));
-                        hub.broadcast(conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE,
-                                "No answer could be produced right now. Send the same message again to retry.", turn, 2000L));
-                        return;
-                    }
-                    // text already reached the customer: never retry silently, store what arrived
-                    CallStats stats = failure instanceof AnswerInterruptedException i ? i.stats()
-                            : new CallStats("offline", "offline", "rules", null, null, null, null, null, null, null, null);
-                    StructuredAnswer partial = new StructuredAnswer(StructuredAnswer.UNKNOWN, 0, List.of(), null, false,
-                            List.of(), sent.toString());
-                    onWorker(() -> finish(conversationId, customer, partial, stats, Message.INCOMPLETE,
-                            "The answer was interrupted. Send the same message again to retry this turn."));
-                });
+    private void onEvent(ActiveTurn t, AnswerEvent event) {
+        String turn = t.customer.msgId;
+        if (event instanceof AnswerEvent.Head h) {
+            hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
+        } else if (event instanceof AnswerEvent.Text text) {
+            t.append(text.text());
+            hub.broadcast(t.conversationId, frames.answerDelta(turn, text.text()));
+            long now = System.nanoTime();
+            if (now - t.lastSave > PARTIAL_SAVE_MS * 1_000_000) {
+                t.lastSave = now; // keep what the customer has seen, in case this process dies
+                onWorker(() -> savePartial(t));
+            }
+        } else if (event instanceof AnswerEvent.Done d) {
+            onWorker(() -> finish(t, d.answer(), d.stats(), Message.COMPLETE, null));
+        }
     }
 
-    private void finish(UUID conversationId, Message customer, StructuredAnswer a, CallStats s, String state, String errorText) {
-        String turn = customer.msgId;
+    private void onFailure(ActiveTurn t, Throwable failure) {
+        String turn = t.customer.msgId;
+        String seen = t.text();
+        if (seen.isEmpty()) {
+            LOG.warnf("request_id=%s conversation=%s error_type=%s resolution=\"customer told to retry\" detail=\"%s\"",
+                    turn, t.conversationId, failure.getClass().getSimpleName(), failure.getMessage());
+            onWorker(() -> {
+                if (claim(t)) {
+                    active.remove(t.answerId);
+                    try {
+                        store.abandonAnswer(t.answerId);
+                    } catch (RuntimeException e) {
+                        LOG.debugf("reserved answer not released: %s", e.getMessage());
+                    }
+                }
+                hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE,
+                        "No answer could be produced right now. Send the same message again to retry.", turn, 2000L));
+            });
+            return;
+        }
+        // text already reached the customer: never retry silently, store what arrived
+        StructuredAnswer partial = new StructuredAnswer(StructuredAnswer.UNKNOWN, 0, List.of(), null, false, List.of(), seen);
+        onWorker(() -> finish(t, partial, failureStats(failure), Message.INCOMPLETE,
+                "The answer was interrupted. Send the same message again to retry this turn."));
+    }
+
+    private static CallStats failureStats(Throwable failure) {
+        return failure instanceof AnswerInterruptedException i ? i.stats()
+                : new CallStats("model", null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private void savePartial(ActiveTurn t) {
+        try {
+            if (!t.finished) {
+                store.savePartial(t.answerId, t.text());
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("partial answer not saved: %s", e.getMessage());
+        }
+    }
+
+    private synchronized boolean claim(ActiveTurn t) {
+        if (t.finished) {
+            return false;
+        }
+        t.finished = true;
+        return true;
+    }
+
+    private void finish(ActiveTurn t, StructuredAnswer a, CallStats s, String state, String errorText) {
+        if (!claim(t)) {
+            return; // already stored (graceful shutdown got there first)
+        }
+        String turn = t.customer.msgId;
         try {
             Message m = new Message();
-            m.conversationId = conversationId;
-            m.replyTo = customer.seq;
+            m.conversationId = t.conversationId;
+            m.replyTo = t.customer.seq;
             m.state = state;
             m.text = a.answer();
             m.intent = a.intent();
@@ -148,25 +230,54 @@ public class TurnService {
             m.cacheMissTokens = s.cacheMissTokens();
             m.firstTokenMs = s.firstTokenMs();
             m.totalMs = s.totalMs();
-            Message stored = store.storeAnswer(m);
-            hub.broadcast(conversationId, frames.answerEnd(turn, stored));
+            Message stored = store.completeAnswer(t.answerId, m);
+            hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
             if (errorText != null) {
-                hub.broadcast(conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
+                hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
             }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "turn %s: could not store the answer", turn);
-            hub.broadcast(conversationId, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
+            LOG.errorf(e, "request_id=%s could not store the answer", turn);
+            hub.broadcast(t.conversationId, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
                     "The answer could not be stored. Send the same message again to retry this turn.", turn, 1000L));
         } finally {
-            inFlight.remove(key(conversationId, turn));
+            active.remove(t.answerId);
+        }
+    }
+
+    /** Answers streaming on this instance right now. */
+    public int activeTurns() {
+        return active.size();
+    }
+
+    /**
+     * Graceful shutdown: lets streaming answers finish for up to {@code grace}, then stores what each
+     * unfinished one has shown as an interrupted answer.
+     */
+    public void drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        for (ActiveTurn t : List.copyOf(active.values())) {
+            Cancellable c = t.subscription;
+            if (c != null) {
+                c.cancel();
+            }
+            finish(t, new StructuredAnswer(StructuredAnswer.UNKNOWN, 0, List.of(), null, false, List.of(), t.text()),
+                    new CallStats("model", null, null, null, null, null, null, null, null, null, null), Message.INTERRUPTED,
+                    "The server restarted while answering. Send the same message again to retry this turn.");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private static void onWorker(Runnable work) {
         Infrastructure.getDefaultWorkerPool().execute(work);
-    }
-
-    private static String key(UUID conversationId, String turn) {
-        return conversationId + "/" + turn;
     }
 }

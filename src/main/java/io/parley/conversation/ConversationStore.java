@@ -1,5 +1,6 @@
 package io.parley.conversation;
 
+import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -7,29 +8,38 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Owns every transaction on conversations and messages. Each method is one short transaction,
  * called from a worker thread; callers acknowledge a frame only after the method returned.
+ * Every stored message is announced with {@code pg_notify} in its own transaction, so other
+ * instances learn of it exactly when it is committed (see {@link ChangeFeed}).
  */
 @ApplicationScoped
 public class ConversationStore {
 
+    public static final String CHANNEL = "parley_messages";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConversationRepository conversations;
     private final MessageRepository messages;
+    private final Instance instance;
 
-    ConversationStore(ConversationRepository conversations, MessageRepository messages) {
+    ConversationStore(ConversationRepository conversations, MessageRepository messages, Instance instance) {
         this.conversations = conversations;
         this.messages = messages;
+        this.instance = instance;
     }
 
     /** A new conversation and the token that alone can reopen it (only its hash is stored). */
@@ -43,8 +53,11 @@ public class ConversationStore {
      * @param answer    its complete answer, when one is stored already
      * @param duplicate the id was known: nothing new was stored
      * @param history   the context for the model, oldest first, ending with {@code customer}
+     * @param priority  the conversation is flagged for the priority tier
+     * @param status    the conversation's status after this message
      */
-    public record Accepted(Message customer, Message answer, boolean duplicate, List<Message> history, boolean priority) {
+    public record Accepted(Message customer, Message answer, boolean duplicate, List<Message> history, boolean priority,
+                           ConversationStatus status) {
     }
 
     @Transactional
@@ -72,13 +85,18 @@ public class ConversationStore {
         return messages.after(conversationId, seq);
     }
 
+    /** The last stored seq of each conversation (one query for many). */
     @Transactional
-    public long lastSeq(UUID conversationId) {
-        return conversations.findById(conversationId).lastSeq;
+    public Map<UUID, Long> lastSeqs(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return conversations.list("id in ?1", ids).stream().collect(Collectors.toMap(c -> c.id, c -> c.lastSeq));
     }
 
     /**
      * Stores a customer message under its client id, or finds the one stored before under that id.
+     * A message to a resolved conversation reopens it; a closed one refuses it.
      * A concurrent duplicate makes this throw a constraint violation; calling again then finds it.
      */
     @Transactional
@@ -86,43 +104,196 @@ public class ConversationStore {
         Optional<Message> known = messages.findByMsgId(conversationId, msgId);
         if (known.isPresent()) {
             Message original = known.get();
+            Conversation c = conversations.findById(conversationId);
             Message answer = messages.findCompleteAnswer(conversationId, original.seq).orElse(null);
             List<Message> history = answer == null ? messages.history(conversationId, original.seq, historySize) : List.of();
-            return new Accepted(original, answer, true, history, conversations.findById(conversationId).priority);
+            return new Accepted(original, answer, true, history, c.priority, ConversationStatus.of(c.status));
+        }
+        Conversation c = conversations.lock(conversationId);
+        ConversationStatus status = ConversationStatus.of(c.status);
+        if (status == ConversationStatus.CLOSED) {
+            throw new IllegalTransitionException(status, ConversationStatus.BOT);
+        }
+        if (status == ConversationStatus.RESOLVED) {
+            status = move(c, ConversationStatus.BOT, "customer", "new message");
         }
         Message m = new Message();
         m.conversationId = conversationId;
         m.msgId = msgId;
         m.role = Message.CUSTOMER;
         m.text = text;
-        insert(m);
-        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize),
-                conversations.findById(conversationId).priority);
+        insert(c, m);
+        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize), c.priority, status);
     }
 
-    /** Stores an answer to the customer message {@code replyTo}; an existing complete answer wins. */
+    /**
+     * Reserves the answer to a customer message: a row in state {@code streaming}, owned by this
+     * instance, without a seq yet. Empty when an answer is already stored or streaming (here or on
+     * another instance): a resend never causes a second model call.
+     */
     @Transactional
-    public Message storeAnswer(Message answer) {
-        if (!answer.isIncomplete()) {
-            Optional<Message> existing = messages.findCompleteAnswer(answer.conversationId, answer.replyTo);
-            if (existing.isPresent()) {
-                return existing.get();
+    public Optional<Long> beginAnswer(UUID conversationId, long replyTo) {
+        if (messages.findLiveAnswer(conversationId, replyTo).isPresent()) {
+            return Optional.empty();
+        }
+        Message m = new Message();
+        m.conversationId = conversationId;
+        m.replyTo = replyTo;
+        m.role = Message.ASSISTANT;
+        m.msgId = UUID.randomUUID().toString();
+        m.text = "";
+        m.state = Message.STREAMING;
+        m.owner = instance.key();
+        m.createdAt = now();
+        messages.persist(m);
+        messages.flush();
+        return Optional.of(m.id);
+    }
+
+    /** Gives up a reserved answer that produced nothing to show (no row remains). */
+    @Transactional
+    public void abandonAnswer(long answerId) {
+        messages.delete("id = ?1 and state = 'streaming'", answerId);
+    }
+
+    /** What the customer has seen so far, so that a crash leaves it stored. */
+    @Transactional
+    public void savePartial(long answerId, String text) {
+        messages.update("text = ?1 where id = ?2 and state = 'streaming'", text, answerId);
+    }
+
+    /**
+     * Stores the finished (or cut-short) answer reserved by {@link #beginAnswer}: it gets its seq now.
+     * If another instance meanwhile declared it interrupted (this one lost its database session),
+     * the answer is stored as a new message instead.
+     */
+    @Transactional
+    public Message completeAnswer(long answerId, Message answer) {
+        Message row = messages.findById(answerId);
+        Conversation c = conversations.lock(answer.conversationId);
+        if (row == null || !Message.STREAMING.equals(row.state)) {
+            answer.role = Message.ASSISTANT;
+            answer.msgId = UUID.randomUUID().toString();
+            insert(c, answer);
+            return answer;
+        }
+        row.text = answer.text;
+        row.state = answer.state;
+        row.intent = answer.intent;
+        row.confidence = answer.confidence;
+        row.entities = answer.entities;
+        row.suggestions = answer.suggestions;
+        row.sentiment = answer.sentiment;
+        row.handoff = answer.handoff;
+        row.source = answer.source;
+        row.provider = answer.provider;
+        row.model = answer.model;
+        row.requestId = answer.requestId;
+        row.promptTokens = answer.promptTokens;
+        row.completionTokens = answer.completionTokens;
+        row.cacheHitTokens = answer.cacheHitTokens;
+        row.cacheMissTokens = answer.cacheMissTokens;
+        row.firstTokenMs = answer.firstTokenMs;
+        row.totalMs = answer.totalMs;
+        place(c, row);
+        return row;
+    }
+
+    /**
+     * Answers left {@code streaming} by an instance that is gone (its advisory lock is free) become
+     * stored, clearly marked {@code interrupted} answers with what the customer had seen.
+     *
+     * @param conversationId one conversation, or null for all
+     */
+    @Transactional
+    public List<Message> sweepInterrupted(UUID conversationId) {
+        List<Message> swept = new ArrayList<>();
+        Map<Long, List<Message>> byOwner = messages.streaming(conversationId).stream()
+                .filter(m -> m.owner != null && m.owner != instance.key())
+                .collect(Collectors.groupingBy(m -> m.owner));
+        for (var entry : byOwner.entrySet()) {
+            Boolean gone = (Boolean) Panache.getEntityManager()
+                    .createNativeQuery("select pg_try_advisory_xact_lock(?1)").setParameter(1, entry.getKey()).getSingleResult();
+            if (Boolean.TRUE.equals(gone)) {
+                for (Message m : entry.getValue()) {
+                    m.state = Message.INTERRUPTED;
+                    m.source = m.source == null ? "model" : m.source;
+                    place(conversations.lock(m.conversationId), m);
+                    swept.add(m);
+                }
             }
         }
-        answer.role = Message.ASSISTANT;
-        answer.msgId = UUID.randomUUID().toString();
-        insert(answer);
-        return answer;
+        return swept;
     }
 
-    private void insert(Message m) {
-        Conversation c = conversations.lock(m.conversationId);
+    /** Moves a conversation along its lifecycle, recording who and why. */
+    @Transactional
+    public Conversation transition(UUID conversationId, ConversationStatus to, String actor, String reason) {
+        Conversation c = conversations.lock(conversationId);
+        move(c, to, actor, reason);
+        return c;
+    }
+
+    @Transactional
+    public List<ConversationEvent> events(UUID conversationId) {
+        return ConversationEvent.list("conversationId = ?1 order by id", conversationId);
+    }
+
+    /** Resolves up to {@code limit} conversations without activity for {@code idle}; returns their ids. */
+    @Transactional
+    public List<UUID> resolveInactive(Duration idle, int limit) {
+        List<UUID> done = new ArrayList<>();
+        for (Conversation c : conversations.inactiveSince(now().minus(idle), limit)) {
+            move(conversations.lock(c.id), ConversationStatus.RESOLVED, "system", "inactive for " + idle);
+            done.add(c.id);
+        }
+        return done;
+    }
+
+    private ConversationStatus move(Conversation c, ConversationStatus to, String actor, String reason) {
+        ConversationStatus from = ConversationStatus.of(c.status);
+        if (!from.canBecome(to)) {
+            throw new IllegalTransitionException(from, to);
+        }
+        ConversationEvent e = new ConversationEvent();
+        e.conversationId = c.id;
+        e.fromStatus = from.wire();
+        e.toStatus = to.wire();
+        e.actor = actor;
+        e.reason = reason;
+        e.at = now();
+        e.persist();
+        c.status = to.wire();
+        c.updatedAt = e.at;
+        return to;
+    }
+
+    private void insert(Conversation c, Message m) {
+        m.createdAt = now();
+        nextSeq(c, m);
+        messages.persist(m);
+        announce(c, m);
+    }
+
+    /** An existing row (a reserved answer) takes its place in the conversation. */
+    private void place(Conversation c, Message m) {
+        nextSeq(c, m);
+        announce(c, m);
+    }
+
+    private static void nextSeq(Conversation c, Message m) {
         c.lastSeq++;
         c.updatedAt = now();
         m.seq = c.lastSeq;
-        m.createdAt = c.updatedAt;
-        messages.persist(m);
+    }
+
+    /** Other instances hear of the message when this transaction commits, not before. */
+    private void announce(Conversation c, Message m) {
         messages.flush();
+        Panache.getEntityManager().createNativeQuery("select pg_notify(?1, ?2)")
+                .setParameter(1, CHANNEL)
+                .setParameter(2, c.id + ":" + m.seq + ":" + instance.key())
+                .getSingleResult();
     }
 
     private static OffsetDateTime now() {

@@ -23,6 +23,8 @@ public class Message extends PanacheEntityBase {
     public static final String ASSISTANT = "assistant";
     public static final String COMPLETE = "complete";
     public static final String INCOMPLETE = "incomplete";
+    public static final String STREAMING = "streaming";
+    public static final String INTERRUPTED = "interrupted";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -31,8 +33,8 @@ public class Message extends PanacheEntityBase {
     @Column(name = "conversation_id", nullable = false)
     public UUID conversationId;
 
-    @Column(nullable = false)
-    public long seq;
+    /** Null while an answer is still streaming: it gets its place in the conversation when it is stored. */
+    public Long seq;
 
     @Column(name = "msg_id", nullable = false)
     public String msgId;
@@ -82,11 +84,15 @@ public class Message extends PanacheEntityBase {
     @Column(name = "request_id")
     public String requestId;
 
+    /** The instance streaming this answer (see {@link Instance}). */
+    public Long owner;
+
     public boolean isAnswer() {
         return ASSISTANT.equals(role);
     }
 
+    /** Cut short: the stream broke (incomplete) or the server died while streaming (interrupted). */
     public boolean isIncomplete() {
-        return INCOMPLETE.equals(state);
+        return INCOMPLETE.equals(state) || INTERRUPTED.equals(state);
     }
 }

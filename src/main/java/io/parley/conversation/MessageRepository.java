@@ -18,6 +18,17 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
                 .firstResultOptional();
     }
 
+    /** An answer to {@code replyTo} that is stored complete or being streamed right now. */
+    public Optional<Message> findLiveAnswer(UUID conversationId, long replyTo) {
+        return find("conversationId = :c and replyTo = :r and role = 'assistant' and state in ('complete', 'streaming')",
+                Parameters.with("c", conversationId).and("r", replyTo)).firstResultOptional();
+    }
+
+    public List<Message> streaming(UUID conversationId) {
+        return conversationId == null ? list("state", Message.STREAMING)
+                : list("conversationId = ?1 and state = ?2", conversationId, Message.STREAMING);
+    }
+
     public Optional<Message> findCompleteAnswer(UUID conversationId, long replyTo) {
         return find("conversationId = :c and replyTo = :r and role = 'assistant' and state = 'complete'",
                 Parameters.with("c", conversationId).and("r", replyTo)).firstResultOptional();

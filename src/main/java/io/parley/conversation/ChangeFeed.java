@@ -1,0 +1,151 @@
+package io.parley.conversation;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
+
+/**
+ * PostgreSQL LISTEN/NOTIFY as the fan-out between Parley instances, on one dedicated connection
+ * (not from the pool). Payloads are tiny ({@code conversation:seq:instance}); receivers read the
+ * messages themselves by seq, so a lost notification or a reconnect costs a catch-up read, never a
+ * lost message. The same connection holds this instance's advisory lock: when the process dies, the
+ * database drops the lock and other instances know its streaming answers are interrupted.
+ */
+@ApplicationScoped
+public class ChangeFeed {
+
+    private static final Logger LOG = Logger.getLogger(ChangeFeed.class);
+
+    /** Told of every message stored by any instance, and of every (re)connection of the feed. */
+    public interface Listener {
+        void stored(UUID conversationId, long seq, boolean fromThisInstance);
+
+        void reconnected();
+    }
+
+    private final Instance instance;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean running;
+    private volatile Connection connection;
+    private Thread thread;
+
+    ChangeFeed(Instance instance,
+               @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+               @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+               @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.instance = instance;
+        this.url = url;
+        this.user = user.orElse("");
+        this.password = password.orElse("");
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "parley-change-feed");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        closeQuietly();
+    }
+
+    private void run() {
+        long backoff = 250;
+        boolean first = true;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                connection = c;
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + ConversationStore.CHANNEL);
+                    s.execute("select pg_advisory_lock(" + instance.key() + ")");
+                }
+                backoff = 250;
+                if (!first) {
+                    LOG.info("change feed reconnected: catching up every open conversation");
+                }
+                first = false;
+                listeners.forEach(Listener::reconnected);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(5000);
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification n : notifications) {
+                        dispatch(n.getParameter());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    LOG.warnf("change feed lost its database connection (%s); reconnecting in %d ms", e.getMessage(), backoff);
+                    sleep(backoff);
+                    backoff = Math.min(5000, backoff * 2);
+                }
+            } finally {
+                connection = null;
+            }
+        }
+    }
+
+    private void dispatch(String payload) {
+        String[] parts = payload.split(":");
+        if (parts.length != 3) {
+            return;
+        }
+        try {
+            UUID conversation = UUID.fromString(parts[0]);
+            long seq = Long.parseLong(parts[1]);
+            boolean mine = Long.parseLong(parts[2]) == instance.key();
+            for (Listener l : listeners) {
+                l.stored(conversation, seq, mine);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("ignoring notification %s: %s", payload, e.getMessage());
+        }
+    }
+
+    private void closeQuietly() {
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // going down
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
