@@ -132,7 +132,7 @@ public class ConversationHub implements ChangeFeed.Listener {
 
     /** A safety net for notifications lost in transit: one query compares every open conversation. */
     @Scheduled(every = "${parley.chat.catch-up-every:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void catchUpBehind() {
+    public void catchUpBehind() {
         if (rooms.isEmpty()) {
             return;
         }

@@ -29,7 +29,7 @@ public class InactivityJob {
 
     @Scheduled(every = "${parley.conversation.sweep-every:60s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void sweep() {
+    public void sweep() {
         try {
             List<UUID> resolved = store.resolveInactive(inactiveAfter, 500);
             if (!resolved.isEmpty()) {
