@@ -90,6 +90,16 @@ public final class ChatClient implements AutoCloseable {
         return f == null;
     }
 
+    /** The last frame taken with next(), until(), quietFor(). */
+    public JsonNode seenLast() {
+        return seen.isEmpty() ? null : seen.get(seen.size() - 1);
+    }
+
+    /** The close code the server sent, or null while open. */
+    public Integer closeCode() {
+        return closeCode;
+    }
+
     public boolean isOpen() {
         return !socket.isOutputClosed() && closeCode == null;
     }
