@@ -114,6 +114,14 @@ client.addEventListener('error', (e) => {
   const f = e.detail;
   const note = el('div', 'msg system error', f.message);
   note.dataset.code = f.code;
+  const asked = f.turn && bubbles.get(`turn:${f.turn}`);
+  if (asked && (f.code === 'model_unavailable' || f.code === 'storage_unavailable')) {
+    // retrying a turn is resending its message with the same id: never a second message
+    const retry = el('button', 'suggestion retry', 'Retry');
+    retry.type = 'button';
+    retry.addEventListener('click', () => { client.send(asked.querySelector('.text').textContent, f.turn); note.remove(); });
+    note.append(' ', retry);
+  }
   log.append(note);
   scroll();
 });
