@@ -121,11 +121,13 @@ public class TurnService {
 
     private void answer(Session session, ConversationStore.Accepted accepted) {
         Message customer = accepted.customer();
-        Optional<Long> reserved;
-        try {
-            reserved = store.beginAnswer(session.conversationId(), customer.seq);
-        } catch (RuntimeException e) {
-            return; // reserved by someone else at the same moment
+        Optional<Long> reserved = Optional.ofNullable(accepted.reserved());
+        if (reserved.isEmpty()) {
+            try {
+                reserved = store.beginAnswer(session.conversationId(), customer.seq);
+            } catch (RuntimeException e) {
+                return; // reserved by someone else at the same moment
+            }
         }
         if (reserved.isEmpty()) {
             return; // already answered or being answered (here or on another instance)

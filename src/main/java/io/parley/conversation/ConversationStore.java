@@ -55,9 +55,10 @@ public class ConversationStore {
      * @param history   the context for the model, oldest first, ending with {@code customer}
      * @param priority  the conversation is flagged for the priority tier
      * @param status    the conversation's status after this message
+     * @param reserved  the answer row reserved in the same transaction (a new message to the bot), or null
      */
     public record Accepted(Message customer, Message answer, boolean duplicate, List<Message> history, boolean priority,
-                           ConversationStatus status) {
+                           ConversationStatus status, Long reserved) {
     }
 
     @Transactional
@@ -107,7 +108,7 @@ public class ConversationStore {
             Conversation c = conversations.findById(conversationId);
             Message answer = messages.findCompleteAnswer(conversationId, original.seq).orElse(null);
             List<Message> history = answer == null ? messages.history(conversationId, original.seq, historySize) : List.of();
-            return new Accepted(original, answer, true, history, c.priority, ConversationStatus.of(c.status));
+            return new Accepted(original, answer, true, history, c.priority, ConversationStatus.of(c.status), null);
         }
         Conversation c = conversations.lock(conversationId);
         ConversationStatus status = ConversationStatus.of(c.status);
@@ -123,7 +124,9 @@ public class ConversationStore {
         m.role = Message.CUSTOMER;
         m.text = text;
         insert(c, m);
-        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize), c.priority, status);
+        // the bot will answer: reserve that answer now, in the same transaction (one round trip fewer per turn)
+        Long reserved = status == ConversationStatus.BOT ? reserve(conversationId, m.seq) : null;
+        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize), c.priority, status, reserved);
     }
 
     /**
@@ -136,6 +139,10 @@ public class ConversationStore {
         if (messages.findLiveAnswer(conversationId, replyTo).isPresent()) {
             return Optional.empty();
         }
+        return Optional.of(reserve(conversationId, replyTo));
+    }
+
+    private long reserve(UUID conversationId, long replyTo) {
         Message m = new Message();
         m.conversationId = conversationId;
         m.replyTo = replyTo;
@@ -147,7 +154,7 @@ public class ConversationStore {
         m.createdAt = now();
         messages.persist(m);
         messages.flush();
-        return Optional.of(m.id);
+        return m.id;
     }
 
     /** Gives up a reserved answer that produced nothing to show (no row remains). */

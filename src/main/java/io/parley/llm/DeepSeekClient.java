@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.VertxInternal;
 
 import java.net.URI;
 import java.time.ZonedDateTime;
@@ -39,6 +40,9 @@ public class DeepSeekClient {
     private final ObjectMapper json;
     private final HttpClient http;
     private final String path;
+    /** Event-loop contexts for the streams (see {@link #stream}), used round-robin. */
+    private final Context[] loops;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param config timeouts and pool size; {@code baseUrl} and {@code apiKey} are this provider's */
     DeepSeekClient(Vertx vertx, LlmConfig config, String baseUrl, String apiKey, ObjectMapper json) {
@@ -64,6 +68,10 @@ public class DeepSeekClient {
                 .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()).setHttp2MaxSize(Math.max(1, config.maxConnections() / 8)))
                 .build();
         this.path = base.resolve("chat/completions").getRawPath();
+        this.loops = new Context[Math.max(2, Runtime.getRuntime().availableProcessors() * 2)];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = ((VertxInternal) vertx).createEventLoopContext();
+        }
     }
 
     void close() {
@@ -73,8 +81,10 @@ public class DeepSeekClient {
     /** Streams one completion. Fails with {@link ProviderException}; cancelling aborts the request. */
     public Multi<ChatChunk> stream(ChatRequest request, TierParams params) {
         Buffer body = Buffer.buffer(requestBody(request, params));
+        // Always on an event loop: called from a worker thread, getOrCreateContext() would give a worker
+        // context, and every chunk of every stream would then queue for the worker pool.
         return Multi.createFrom().emitter(emitter -> {
-            Context context = vertx.getOrCreateContext();
+            Context context = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
             context.runOnContext(v -> new Call(emitter, body).start());
         });
     }

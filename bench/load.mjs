@@ -1,0 +1,134 @@
+// WebSocket load client for Parley's customer protocol, and the two physical baselines.
+import WebSocket from 'ws';
+import * as hdr from 'hdr-histogram-js';
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+
+const now = () => Number(process.hrtime.bigint() / 1000n); // microseconds
+const hist = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function summary(h) {
+  const ms = (v) => +(v / 1000).toFixed(2);
+  return { n: h.totalCount, p50: ms(h.getValueAtPercentile(50)), p95: ms(h.getValueAtPercentile(95)),
+    p99: ms(h.getValueAtPercentile(99)), max: ms(h.maxValue) };
+}
+
+function open(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+/**
+ * N customer sessions, each sending `turns` messages with `thinkMs` between the end of an answer and
+ * the next message. Per turn: acknowledgement (send → stored echo), backend-added time to first token
+ * (first answer.delta − send − the fake model's TTFT), and end of answer.
+ */
+export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs }) {
+  const ack = hist(); const added = hist(); const end = hist();
+  let errors = 0; let sent = 0; let acked = 0; let answered = 0;
+  const tokens = [];
+  const started = now();
+  await Promise.all(Array.from({ length: sessions }, async (_, s) => {
+    await sleep(Math.random() * Math.min(1000, sessions * 2)); // spread the connects
+    let ws;
+    try { ws = await open(url); } catch { errors++; return; }
+    const waiting = new Map();
+    let ready;
+    const isReady = new Promise((r) => { ready = r; });
+    ws.on('message', (data) => {
+      const f = JSON.parse(data);
+      const t = now();
+      if (f.type === 'ready') { tokens.push(f.token); ready(); return; }
+      if (f.type === 'error') { errors++; const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
+      const w = waiting.get(f.type === 'message' ? f.id : f.turn);
+      if (!w) return;
+      if (f.type === 'message' && f.role === 'customer' && !w.acked) { w.acked = true; acked++; ack.recordValue(Math.max(1, t - w.t0)); }
+      if (f.type === 'answer.delta' && !w.first) { w.first = true; added.recordValue(Math.max(1, t - w.t0 - ttftMs * 1000)); }
+      if (f.type === 'answer.end') { answered++; end.recordValue(Math.max(1, t - w.t0)); waiting.delete(f.turn); w.done(); }
+    });
+    ws.on('error', () => { errors++; });
+    ws.send(JSON.stringify({ type: 'hello', locale: 'en' }));
+    await isReady;
+    for (let i = 0; i < perSession; i++) {
+      const id = randomUUID();
+      await new Promise((done) => {
+        const timeout = setTimeout(() => { errors++; waiting.delete(id); done(); }, 60_000);
+        waiting.set(id, { t0: now(), done: () => { clearTimeout(timeout); done(); } });
+        sent++;
+        // unique text: an opening question asked before would be answered from the cache
+        ws.send(JSON.stringify({ type: 'message', id, text: `session ${s} turn ${i} ${id}: where is my order AB1234567?` }));
+      });
+      await sleep(thinkMs);
+    }
+    ws.close();
+  }));
+  const seconds = (now() - started) / 1e6;
+  return { sessions, sent, acked, answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / seconds).toFixed(0),
+    ack: summary(ack), added: summary(added), end: summary(end), tokens };
+}
+
+/** `count` connected customers that said hello and then do nothing. */
+export async function idle({ url, count, batch = 500 }) {
+  const sockets = [];
+  for (let i = 0; i < count; i += batch) {
+    const opened = await Promise.all(Array.from({ length: Math.min(batch, count - i) }, async () => {
+      const ws = await open(url);
+      await new Promise((r) => { ws.once('message', r); ws.send('{"type":"hello"}'); });
+      return ws;
+    }));
+    sockets.push(...opened);
+  }
+  return { sockets, close: () => sockets.forEach((s) => s.terminate()) };
+}
+
+/** Baseline: round trips on a bare WebSocket echo server at the same concurrency. */
+export async function echo({ url, connections, roundTrips }) {
+  const h = hist();
+  const started = now();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    const ws = await open(url);
+    for (let i = 0; i < roundTrips; i++) {
+      const t0 = now();
+      await new Promise((r) => { ws.once('message', r); ws.send('{"type":"message","id":"x","text":"where is my order AB1234567?"}'); });
+      h.recordValue(Math.max(1, now() - t0));
+    }
+    ws.close();
+  }));
+  const seconds = (now() - started) / 1e6;
+  return { perS: +(h.totalCount / seconds).toFixed(0), ...summary(h) };
+}
+
+/** Baseline: single-row inserts (autocommit) into PostgreSQL at the same concurrency. */
+export async function inserts({ connectionString, concurrency, total }) {
+  const pool = new pg.Pool({ connectionString, max: concurrency });
+  await pool.query('create table if not exists bench_insert (id bigserial primary key, body text, at timestamptz default now())');
+  const h = hist();
+  let left = total;
+  const started = now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (left-- > 0) {
+      const t0 = now();
+      await pool.query('insert into bench_insert (body) values ($1)', ['where is my order AB1234567?']);
+      h.recordValue(Math.max(1, now() - t0));
+    }
+  }));
+  const seconds = (now() - started) / 1e6;
+  await pool.query('drop table bench_insert');
+  await pool.end();
+  return { perS: +(h.totalCount / seconds).toFixed(0), ...summary(h) };
+}
+
+/** Stored rows against frames: customer messages per conversation opened by this run. */
+export async function storedCounts({ connectionString }) {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  const r = await client.query(`select count(*) filter (where role = 'customer') as customers,
+      count(*) filter (where role = 'assistant' and state = 'complete') as answers,
+      count(*) - count(distinct (conversation_id, msg_id)) as duplicate_ids from message`);
+  await client.end();
+  return { customers: +r.rows[0].customers, answers: +r.rows[0].answers, duplicateIds: +r.rows[0].duplicate_ids };
+}
