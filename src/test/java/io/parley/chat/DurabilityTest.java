@@ -5,10 +5,12 @@ import io.agroal.api.AgroalDataSource;
 import io.parley.conversation.InactivityJob;
 import io.parley.testing.ChatClient;
 import io.parley.testing.PostgresResource;
+import io.parley.testing.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -43,6 +45,13 @@ class DurabilityTest {
 
     @Inject
     ConversationHub hub;
+
+    Sql sql;
+
+    @BeforeEach
+    void sql() {
+        sql = new Sql(db::getConnection);
+    }
 
     @Inject
     InactivityJob housekeeping;
@@ -106,8 +115,8 @@ class DurabilityTest {
             assertThat(end.path("intent").asText()).isEqualTo("order_status");
             assertThat(end.path("incomplete").isMissingNode()).isTrue();
         }
-        assertThat(count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation)).isEqualTo(2);
-        assertThat(count("select count(*) from message where conversation_id = ?::uuid and state = 'streaming'", conversation)).isZero();
+        assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation)).isEqualTo(2);
+        assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'streaming'", conversation)).isZero();
     }
 
     @Test
@@ -152,9 +161,9 @@ class DurabilityTest {
                 }
             } // dropped
         }
-        String conversation = conversationOf(token);
-        long stored = count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
-        long storedAnswers = count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
+        String conversation = sql.conversationOf(token);
+        long stored = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+        long storedAnswers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
         System.out.printf("[durability] drop-after-every-frame: sent=%d acknowledged=%d stored=%d answers=%d connections=%d lost=%d duplicated=%d%n",
                 n, acked.size(), stored, storedAnswers, connections, n - stored, stored - acked.size());
         assertThat(acked).hasSize(n);
@@ -228,15 +237,6 @@ class DurabilityTest {
         }
     }
 
-    private long count(String sql, String conversation) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, conversation);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
     private String status(String conversation) throws Exception {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("select status from conversation where id = ?::uuid")) {
@@ -262,14 +262,4 @@ class DurabilityTest {
         }
     }
 
-    private String conversationOf(String token) throws Exception {
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("select id from conversation where token_hash = ?")) {
-            ps.setString(1, java.util.HexFormat.of().formatHex(digest));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
 import io.parley.testing.ModelPathReset;
 import io.parley.testing.PostgresResource;
+import io.parley.testing.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,9 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +36,14 @@ class ModelTurnTest {
     AgroalDataSource db;
 
     final FakeDeepSeek deepSeek = FakeDeepSeek.get();
+
+    private long count(String conversationId) throws Exception {
+        return new Sql(db::getConnection).count("select count(*) from message where conversation_id = ?::uuid", conversationId);
+    }
+
+    private Map<String, Object> row(String query, String param) throws Exception {
+        return new Sql(db::getConnection).row(query, param);
+    }
 
     @Inject
     ModelPathReset modelPath;
@@ -263,21 +269,5 @@ class ModelTurnTest {
         }
     }
 
-    private long count(String conversationId) throws Exception {
-        return (Long) row("select count(*) as n from message where conversation_id = ?::uuid", conversationId).get("n");
-    }
 
-    private Map<String, Object> row(String sql, String param) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for " + sql).isTrue();
-                Map<String, Object> row = new java.util.HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                return row;
-            }
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.parley.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.ChatClient;
 import io.parley.testing.FakeDeepSeek;
+import io.parley.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,10 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +41,7 @@ class ResilienceIT {
     private EmbeddedPostgres pg;
     private ParleyProcess a;
     private ParleyProcess b;
+    private final Sql sql = new Sql(() -> DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"));
 
     @BeforeAll
     void start() throws Exception {
@@ -96,8 +95,8 @@ class ResilienceIT {
             assertThat(onA.nextOfType("message").path("role").asText()).isEqualTo("assistant");
 
             String conversation = ready.path("conversationId").asText();
-            long customers = count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
-            long answers = count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
+            long customers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+            long answers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
             System.out.printf("[resilience] two-instances: sent=2 stored=%d answers=%d lost=%d duplicated=%d%n",
                     customers, answers, 2 - customers, Math.max(0, customers - 2));
             assertThat(customers).isEqualTo(2);
@@ -141,9 +140,9 @@ class ResilienceIT {
             assertThat(retry.get(0).path("seq").asLong()).isEqualTo(1);
             assertThat(retry.get(retry.size() - 1).path("text").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
         }
-        long customers = count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
-        long interruptedRows = count("select count(*) from message where conversation_id = ?::uuid and state = 'interrupted'", conversation);
-        long complete = count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
+        long customers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+        long interruptedRows = sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'interrupted'", conversation);
+        long complete = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
         System.out.printf("[resilience] kill-9-mid-stream: sent=1 stored=%d interrupted=%d complete-after-retry=%d lost=%d duplicated=%d partial=\"%s\"%n",
                 customers, interruptedRows, complete, 1 - customers, Math.max(0, customers - 1), interrupted.path("text").asText());
         assertThat(customers).isEqualTo(1);
@@ -203,8 +202,8 @@ class ResilienceIT {
                     }
                 }
             }
-            long stored = count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
-            long distinct = count("select count(distinct msg_id) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+            long stored = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+            long distinct = sql.count("select count(distinct msg_id) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
             System.out.printf("[resilience] database-restart: sent=%d refused-while-down=%d acknowledged=%d stored=%d lost=%d duplicated=%d%n",
                     n, refused, acked.size(), stored, n - distinct, stored - distinct);
             assertThat(refused).isPositive();
@@ -257,9 +256,9 @@ class ResilienceIT {
                 }
             }
         }
-        String conversation = conversationOf(token);
-        long stored = count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
-        long storedAnswers = count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
+        String conversation = sql.conversationOf(token);
+        long stored = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'customer'", conversation);
+        long storedAnswers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'", conversation);
         System.out.printf("[resilience] drop-after-every-frame, two instances: sent=%d acknowledged=%d stored=%d answers=%d connections=%d "
                 + "lost=%d duplicated-rows=%d frames-seen-twice=%d%n", n, acked.size(), stored, storedAnswers, connections, n - stored,
                 stored - acked.size(), duplicates);
@@ -297,7 +296,7 @@ class ResilienceIT {
             System.out.printf("[resilience] sigterm-mid-stream: answer completed=%s close-code=%s stopped-after-ms=%d%n",
                     end.path("incomplete").isMissingNode(), onA.closeCode(), (System.nanoTime() - started) / 1_000_000);
             assertThat(onA.closeCode()).isEqualTo(1012);
-            assertThat(count("select count(*) from message where conversation_id = ?::uuid and state = 'complete' and role = 'assistant'",
+            assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'complete' and role = 'assistant'",
                     ready.path("conversationId").asText())).isEqualTo(1);
         }
     }
@@ -311,25 +310,5 @@ class ResilienceIT {
         return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
     }
 
-    private long count(String sql, String conversation) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, conversation);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
-    private String conversationOf(String token) throws Exception {
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
-             PreparedStatement ps = c.prepareStatement("select id from conversation where token_hash = ?")) {
-            ps.setString(1, java.util.HexFormat.of().formatHex(digest));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
 import io.parley.testing.ModelPathReset;
 import io.parley.testing.PostgresResource;
+import io.parley.testing.Sql;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -24,7 +25,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +82,10 @@ class ModelPathTest {
     ModelPathReset modelPath;
 
     final FakeDeepSeek fake = FakeDeepSeek.get();
+
+    private List<Map<String, Object>> calls(String conversationId) throws Exception {
+        return new Sql(db::getConnection).rows("select * from llm_call where conversation_id = ?::uuid order by id", conversationId);
+    }
 
     @BeforeEach
     void reset() {
@@ -311,21 +315,4 @@ class ModelPathTest {
         }
     }
 
-    private List<Map<String, Object>> calls(String conversationId) throws Exception {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select * from llm_call where conversation_id = ?::uuid order by id")) {
-            ps.setString(1, conversationId);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }
-    }
 }
