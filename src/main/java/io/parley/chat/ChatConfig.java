@@ -16,6 +16,13 @@ public interface ChatConfig {
     @WithDefault("4000")
     int maxTextChars();
 
+    /**
+     * How often the text of a streaming answer is saved, so that a crash leaves what the customer saw
+     * stored with the interrupted answer. Shorter: more text kept; longer: fewer writes per turn.
+     */
+    @WithDefault("2s")
+    Duration partialSaveEvery();
+
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

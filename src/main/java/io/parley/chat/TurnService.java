@@ -7,6 +7,7 @@ import io.parley.conversation.Message;
 import io.parley.llm.AnswerEvent;
 import io.parley.llm.AnswerInterruptedException;
 import io.parley.llm.CallStats;
+import io.parley.llm.LlmCall;
 import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
 import io.parley.llm.StructuredAnswer;
@@ -33,17 +34,18 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TurnService {
 
     private static final Logger LOG = Logger.getLogger(TurnService.class);
-    private static final long PARTIAL_SAVE_MS = 1000;
 
     private final ConversationStore store;
     private final ConversationHub hub;
     private final Frames frames;
     private final ModelRouter router;
     private final LlmConfig llm;
+    private final ChatConfig chat;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
-    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm) {
+    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm, ChatConfig chat) {
+        this.chat = chat;
         this.store = store;
         this.hub = hub;
         this.frames = frames;
@@ -147,12 +149,12 @@ public class TurnService {
             t.append(text.text());
             hub.broadcast(t.conversationId, frames.answerDelta(turn, text.text()));
             long now = System.nanoTime();
-            if (now - t.lastSave > PARTIAL_SAVE_MS * 1_000_000) {
+            if (now - t.lastSave > chat.partialSaveEvery().toNanos()) {
                 t.lastSave = now; // keep what the customer has seen, in case this process dies
                 onWorker(() -> savePartial(t));
             }
         } else if (event instanceof AnswerEvent.Done d) {
-            onWorker(() -> finish(t, d.answer(), d.stats(), Message.COMPLETE, null));
+            onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), Message.COMPLETE, null));
         }
     }
 
@@ -206,6 +208,10 @@ public class TurnService {
     }
 
     private void finish(ActiveTurn t, StructuredAnswer a, CallStats s, String state, String errorText) {
+        finish(t, a, s, null, state, errorText);
+    }
+
+    private void finish(ActiveTurn t, StructuredAnswer a, CallStats s, LlmCall attempt, String state, String errorText) {
         if (!claim(t)) {
             return; // already stored (graceful shutdown got there first)
         }
@@ -232,7 +238,7 @@ public class TurnService {
             m.cacheMissTokens = s.cacheMissTokens();
             m.firstTokenMs = s.firstTokenMs();
             m.totalMs = s.totalMs();
-            Message stored = store.completeAnswer(t.answerId, m);
+            Message stored = store.completeAnswer(t.answerId, m, attempt);
             hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
             if (errorText != null) {
                 hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));

@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -175,7 +176,10 @@ public class ConversationStore {
      * the answer is stored as a new message instead.
      */
     @Transactional
-    public Message completeAnswer(long answerId, Message answer) {
+    public Message completeAnswer(long answerId, Message answer, PanacheEntityBase alsoStore) {
+        if (alsoStore != null) {
+            alsoStore.persist(); // the model attempt's accounting row: same transaction, one commit
+        }
         Message row = messages.findById(answerId);
         Conversation c = conversations.lock(answer.conversationId);
         if (row == null || !Message.STREAMING.equals(row.state)) {

@@ -42,7 +42,20 @@ public class Accounting {
                           int number, CallStats stats, ProviderException error) {
     }
 
+    /** Metrics now, and the row: written at once, off the event loop. */
     public void record(Attempt a) {
+        LlmCall row = account(a);
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                persist(row);
+            } catch (RuntimeException e) {
+                LOG.warnf("request_id=%s could not store the model attempt row: %s", a.turn(), e.getMessage());
+            }
+        });
+    }
+
+    /** Metrics now; the row is returned for the caller to store with the answer (one transaction fewer per turn). */
+    public LlmCall account(Attempt a) {
         CallStats s = a.stats();
         String outcome = a.error() == null ? "ok" : a.error().kind().name().toLowerCase(Locale.ROOT);
         BigDecimal cost = cost(a.model(), s);
@@ -91,13 +104,7 @@ public class Accounting {
             row.cacheMissTokens = s.cacheMissTokens();
             row.reasoningTokens = s.reasoningTokens();
         }
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            try {
-                persist(row);
-            } catch (RuntimeException e) {
-                LOG.warnf("request_id=%s could not store the model attempt row: %s", a.turn(), e.getMessage());
-            }
-        });
+        return row;
     }
 
     @Transactional

@@ -15,7 +15,14 @@ public sealed interface AnswerEvent {
     record Text(String text) implements AnswerEvent {
     }
 
-    /** The finished answer and how it was produced. */
-    record Done(StructuredAnswer answer, CallStats stats) implements AnswerEvent {
+    /**
+     * The finished answer and how it was produced; {@code attempt} is the model attempt's accounting
+     * row, stored in the same transaction as the answer (null for offline and cached answers).
+     */
+    record Done(StructuredAnswer answer, CallStats stats, LlmCall attempt) implements AnswerEvent {
+
+        public Done(StructuredAnswer answer, CallStats stats) {
+            this(answer, stats, null);
+        }
     }
 }

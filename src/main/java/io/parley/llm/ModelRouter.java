@@ -195,9 +195,9 @@ public class ModelRouter {
                         provider.activeStreams().decrementAndGet();
                         assembly.finish().forEach(out::emit);
                         CallStats stats = assembly.stats(provider.name(), link.model());
-                        accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
-                                provider.name(), link.model(), number, stats, null));
-                        result.complete(new AnswerEvent.Done(assembly.answer(), stats));
+                        LlmCall row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
+                                tier.name(), provider.name(), link.model(), number, stats, null));
+                        result.complete(new AnswerEvent.Done(assembly.answer(), stats, row));
                     });
             result.onTermination(stream::cancel);
         });
