@@ -12,6 +12,7 @@ import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
 import io.parley.llm.StructuredAnswer;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +42,14 @@ public class TurnService {
     private final ModelRouter router;
     private final LlmConfig llm;
     private final ChatConfig chat;
+    private final Vertx vertx;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
-    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm, ChatConfig chat) {
+    TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm, ChatConfig chat,
+                Vertx vertx) {
         this.chat = chat;
+        this.vertx = vertx;
         this.store = store;
         this.hub = hub;
         this.frames = frames;
@@ -59,6 +63,9 @@ public class TurnService {
         final UUID conversationId;
         final Message customer;
         final StringBuilder sent = new StringBuilder();
+        /** Text received but not yet sent as a delta (see parley.chat.delta-coalesce); guarded by this. */
+        final StringBuilder pending = new StringBuilder();
+        boolean flushScheduled;
         volatile Cancellable subscription;
         volatile long lastSave = System.nanoTime();
         volatile boolean finished;
@@ -144,21 +151,50 @@ public class TurnService {
     private void onEvent(ActiveTurn t, AnswerEvent event) {
         String turn = t.customer.msgId;
         if (event instanceof AnswerEvent.Head h) {
+            flush(t);
             hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
         } else if (event instanceof AnswerEvent.Text text) {
             t.append(text.text());
-            hub.broadcast(t.conversationId, frames.answerDelta(turn, text.text()));
+            delta(t, text.text());
             long now = System.nanoTime();
             if (now - t.lastSave > chat.partialSaveEvery().toNanos()) {
                 t.lastSave = now; // keep what the customer has seen, in case this process dies
                 onWorker(() -> savePartial(t));
             }
         } else if (event instanceof AnswerEvent.Done d) {
+            flush(t); // every delta before answer.end
             onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), Message.COMPLETE, null));
         }
     }
 
+    private void delta(ActiveTurn t, String text) {
+        long window = chat.deltaCoalesce().toMillis();
+        if (window <= 0) {
+            hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, text));
+            return;
+        }
+        synchronized (t) {
+            t.pending.append(text);
+            if (!t.flushScheduled) {
+                t.flushScheduled = true;
+                vertx.setTimer(window, id -> flush(t));
+            }
+        }
+    }
+
+    /** Sends the coalesced text now (under the turn's lock, so deltas keep their order). */
+    private void flush(ActiveTurn t) {
+        synchronized (t) {
+            t.flushScheduled = false;
+            if (t.pending.length() > 0) {
+                hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, t.pending.toString()));
+                t.pending.setLength(0);
+            }
+        }
+    }
+
     private void onFailure(ActiveTurn t, Throwable failure) {
+        flush(t);
         String turn = t.customer.msgId;
         String seen = t.text();
         if (seen.isEmpty()) {

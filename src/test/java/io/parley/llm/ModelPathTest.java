@@ -68,6 +68,7 @@ class ModelPathTest {
             c.put("parley.llm.circuit-breaker.delay", "3s");
             c.put("parley.llm.max-concurrent", "2");
             c.put("parley.llm.max-queued", "1");
+            c.put("parley.chat.delta-coalesce", "100ms");
             return c;
         }
     }
@@ -300,6 +301,22 @@ class ModelPathTest {
             }
             customer.send(Map.of("type", "message", "id", "vip", "text", "hi")).nextOfType("answer.end");
             assertThat(fake.requests().get(0).path("model").asText()).isEqualTo("deepseek-v4-pro");
+        }
+    }
+
+    @Test
+    void answerTextArrivingTogetherIsSentAsFewerDeltasInOrder() throws Exception {
+        // about 90 content chunks over about 1.5 s: with a 100 ms window, roughly one delta per window
+        fake.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER, 3, 40, true).paced(4));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello")).nextOfType("ready");
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "coalesced", "text", "is AB1234567 coming?"))
+                    .untilType("answer.end");
+            List<JsonNode> deltas = frames.stream().filter(f -> f.path("type").asText().equals("answer.delta")).toList();
+            String streamed = deltas.stream().map(f -> f.path("text").asText()).collect(Collectors.joining());
+            assertThat(streamed).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(deltas.size()).isBetween(2, 20); // the answer's 30-odd chunks, coalesced
+            assertThat(frames.indexOf(deltas.get(deltas.size() - 1))).isLessThan(frames.size() - 1); // all before answer.end
         }
     }
 
