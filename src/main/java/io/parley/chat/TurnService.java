@@ -267,13 +267,7 @@ public class TurnService {
             m.source = s.source();
             m.provider = s.provider();
             m.model = s.model();
-            m.requestId = s.requestId();
-            m.promptTokens = s.promptTokens();
-            m.completionTokens = s.completionTokens();
-            m.cacheHitTokens = s.cacheHitTokens();
-            m.cacheMissTokens = s.cacheMissTokens();
-            m.firstTokenMs = s.firstTokenMs();
-            m.totalMs = s.totalMs();
+            m.usage = s.usage();
             Message stored = store.completeAnswer(t.answerId, m, attempt);
             hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
             if (errorText != null) {

@@ -199,13 +199,7 @@ public class ConversationStore {
         row.source = answer.source;
         row.provider = answer.provider;
         row.model = answer.model;
-        row.requestId = answer.requestId;
-        row.promptTokens = answer.promptTokens;
-        row.completionTokens = answer.completionTokens;
-        row.cacheHitTokens = answer.cacheHitTokens;
-        row.cacheMissTokens = answer.cacheMissTokens;
-        row.firstTokenMs = answer.firstTokenMs;
-        row.totalMs = answer.totalMs;
+        row.usage = answer.usage;
         place(c, row);
         return row;
     }

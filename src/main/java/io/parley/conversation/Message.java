@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -69,20 +70,8 @@ public class Message extends PanacheEntityBase {
     public String provider;
     public String model;
 
-    @Column(name = "prompt_tokens")
-    public Integer promptTokens;
-    @Column(name = "completion_tokens")
-    public Integer completionTokens;
-    @Column(name = "cache_hit_tokens")
-    public Integer cacheHitTokens;
-    @Column(name = "cache_miss_tokens")
-    public Integer cacheMissTokens;
-    @Column(name = "first_token_ms")
-    public Integer firstTokenMs;
-    @Column(name = "total_ms")
-    public Integer totalMs;
-    @Column(name = "request_id")
-    public String requestId;
+    @Embedded
+    public Usage usage = new Usage();
 
     /** The instance streaming this answer (see {@link Instance}). */
     public Long owner;

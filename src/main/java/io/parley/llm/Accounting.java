@@ -95,13 +95,7 @@ public class Accounting {
             row.httpStatus = 200;
         }
         if (s != null) {
-            row.requestId = s.requestId();
-            row.firstTokenMs = s.firstTokenMs();
-            row.totalMs = s.totalMs();
-            row.promptTokens = s.promptTokens();
-            row.completionTokens = s.completionTokens();
-            row.cacheHitTokens = s.cacheHitTokens();
-            row.cacheMissTokens = s.cacheMissTokens();
+            row.usage = s.usage();
             row.reasoningTokens = s.reasoningTokens();
         }
         return row;
@@ -149,13 +143,13 @@ public class Accounting {
     }
 
     private static Map<String, Object> totals(List<LlmCall> calls) {
-        long hit = calls.stream().mapToLong(c -> nz(c.cacheHitTokens)).sum();
-        long miss = calls.stream().mapToLong(c -> nz(c.cacheMissTokens)).sum();
+        long hit = calls.stream().mapToLong(c -> nz(c.usage().cacheHitTokens)).sum();
+        long miss = calls.stream().mapToLong(c -> nz(c.usage().cacheMissTokens)).sum();
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("attempts", calls.size());
         t.put("failedAttempts", calls.stream().filter(c -> !"ok".equals(c.outcome)).count());
-        t.put("promptTokens", calls.stream().mapToLong(c -> nz(c.promptTokens)).sum());
-        t.put("completionTokens", calls.stream().mapToLong(c -> nz(c.completionTokens)).sum());
+        t.put("promptTokens", calls.stream().mapToLong(c -> nz(c.usage().promptTokens)).sum());
+        t.put("completionTokens", calls.stream().mapToLong(c -> nz(c.usage().completionTokens)).sum());
         t.put("cacheHitTokens", hit);
         t.put("cacheMissTokens", miss);
         t.put("reasoningTokens", calls.stream().mapToLong(c -> nz(c.reasoningTokens)).sum());

@@ -1,7 +1,9 @@
 package io.parley.llm;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.parley.conversation.Usage;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -40,23 +42,16 @@ public class LlmCall extends PanacheEntityBase {
     public Integer httpStatus;
     @Column(name = "error_message")
     public String errorMessage;
-    @Column(name = "request_id")
-    public String requestId;
-    @Column(name = "first_token_ms")
-    public Integer firstTokenMs;
-    @Column(name = "total_ms")
-    public Integer totalMs;
-    @Column(name = "prompt_tokens")
-    public Integer promptTokens;
-    @Column(name = "completion_tokens")
-    public Integer completionTokens;
-    @Column(name = "cache_hit_tokens")
-    public Integer cacheHitTokens;
-    @Column(name = "cache_miss_tokens")
-    public Integer cacheMissTokens;
+    @Embedded
+    public Usage usage = new Usage();
     @Column(name = "reasoning_tokens")
     public Integer reasoningTokens;
     public BigDecimal cost;
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
+
+    /** Never null (Hibernate leaves an embedded value null when all its columns are). */
+    public Usage usage() {
+        return usage != null ? usage : new Usage();
+    }
 }
