@@ -17,8 +17,6 @@ public enum ErrorCode {
     STORAGE_UNAVAILABLE("storage_unavailable"),
     /** A message to a closed conversation. */
     CONVERSATION_CLOSED("conversation_closed"),
-    /** The server is shutting down: reconnect (to another instance). */
-    UNAVAILABLE("unavailable"),
     /** A frame type this server version does not handle yet. */
     UNSUPPORTED("unsupported"),
     INTERNAL("internal");

@@ -231,19 +231,6 @@ public class ConversationStore {
         return swept;
     }
 
-    /** Moves a conversation along its lifecycle, recording who and why. */
-    @Transactional
-    public Conversation transition(UUID conversationId, ConversationStatus to, String actor, String reason) {
-        Conversation c = conversations.lock(conversationId);
-        move(c, to, actor, reason);
-        return c;
-    }
-
-    @Transactional
-    public List<ConversationEvent> events(UUID conversationId) {
-        return ConversationEvent.list("conversationId = ?1 order by id", conversationId);
-    }
-
     /** Resolves up to {@code limit} conversations without activity for {@code idle}; returns their ids. */
     @Transactional
     public List<UUID> resolveInactive(Duration idle, int limit) {

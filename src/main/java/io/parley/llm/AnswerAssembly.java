@@ -22,7 +22,6 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
     private String model;
     private ChatChunk.Usage usage;
     private Integer firstTokenMs;
-    private int reasoningChars;
 
     AnswerAssembly(long started, String emptyAnswerText) {
         this.started = started;
@@ -40,9 +39,7 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
         if (chunk.usage() != null) {
             usage = chunk.usage();
         }
-        if (chunk.reasoning() != null) {
-            reasoningChars += chunk.reasoning().length();
-        }
+        // reasoning_content is never answer text; the provider counts its tokens in usage
         if (chunk.content() != null && !chunk.content().isEmpty()) {
             if (firstTokenMs == null) {
                 firstTokenMs = elapsedMs();
@@ -77,18 +74,10 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
                 text(f.get("sentiment")), bool(f.get("handoff")), strings(f.get("suggestions")), text);
     }
 
-    String partialText() {
-        return parser.answer();
-    }
-
     CallStats stats(String provider, String fallbackModel) {
         ChatChunk.Usage u = usage != null ? usage : new ChatChunk.Usage(null, null, null, null, null);
         return new CallStats("model", provider, model != null ? model : fallbackModel, requestId, u.promptTokens(),
                 u.completionTokens(), u.cacheHitTokens(), u.cacheMissTokens(), u.reasoningTokens(), firstTokenMs, elapsedMs());
-    }
-
-    int reasoningChars() {
-        return reasoningChars;
     }
 
     @Override

@@ -181,9 +181,4 @@ public class OfflineEngine {
         return rules;
     }
 
-    /** Exposed for the health and docs pages: which intents the offline engine knows. */
-    public List<String> intents() {
-        return rules.intents().stream().map(Rules.IntentRule::name).toList();
-    }
-
 }

@@ -1,6 +1,5 @@
 package io.parley.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -109,9 +108,5 @@ final class ParleyProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static File logDir() {
-        return Path.of("target", "it-logs").toFile();
     }
 }
