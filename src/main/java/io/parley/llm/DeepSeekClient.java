@@ -99,10 +99,13 @@ public class DeepSeekClient {
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);
         root.putObject("response_format").put("type", "json_object");
-        root.put("temperature", params.temperature());
-        params.topP().ifPresent(p -> root.put("top_p", p));
         root.put("max_tokens", params.maxTokens());
-        params.frequencyPenalty().ifPresent(p -> root.put("frequency_penalty", p));
+        if (!params.reasoning()) {
+            // reasoning models ignore or refuse sampling parameters (DeepSeek's reasoner ignores them)
+            root.put("temperature", params.temperature());
+            params.topP().ifPresent(p -> root.put("top_p", p));
+            params.frequencyPenalty().ifPresent(p -> root.put("frequency_penalty", p));
+        }
         return root.toString();
     }
 

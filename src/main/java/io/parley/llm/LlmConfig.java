@@ -136,7 +136,11 @@ public interface LlmConfig {
 
         Optional<Double> frequencyPenalty();
 
-        /** A reasoning model: its reasoning streams apart and is never shown to the customer. */
+        /**
+         * A reasoning model: no sampling parameters are sent (such models ignore or refuse them). Its
+         * {@code reasoning_content} is never shown to the customer (true of every tier) and its reasoning
+         * tokens are accounted.
+         */
         @WithDefault("false")
         boolean reasoning();
     }
