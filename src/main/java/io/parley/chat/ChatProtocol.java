@@ -69,12 +69,15 @@ public class ChatProtocol {
                         "\"" + type + "\" is not available on this server yet.");
                 default -> reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
             }
-        } catch (PersistenceException e) {
-            LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
-            reject(connection, ErrorCode.STORAGE_UNAVAILABLE, "The server cannot reach its database. Try again shortly.");
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s frame failed", type);
-            reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+            if (databaseFailure(e)) {
+                LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
+                hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
+                        "The server cannot reach its database. Send this frame again shortly.", null, 1000L));
+            } else {
+                LOG.errorf(e, "%s frame failed", type);
+                reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+            }
         }
     }
 
@@ -111,7 +114,7 @@ public class ChatProtocol {
         }
         Conversation c = found.get();
         // answers left streaming by a Parley that died become stored, interrupted answers before the replay
-        store.sweepInterrupted(c.id);
+        hub.sweepInterrupted(c.id);
         long lastSeq = Math.max(0, lastSeqNode.asLong(0));
         Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, token.get(), seq, c.status));
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
@@ -148,6 +151,16 @@ public class ChatProtocol {
 
     private void reject(WebSocketConnection connection, ErrorCode code, String message) {
         hub.send(connection, frames.error(code, message, null, null));
+    }
+
+    /** The database is away (any layer may wrap it: Hibernate, Narayana, Agroal, pgjdbc). */
+    static boolean databaseFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PersistenceException || t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> optionalText(JsonNode frame, String field) {

@@ -108,6 +108,8 @@ public class TurnService {
                 hub.send(connection, frames.answerEnd(turn, accepted.answer()));
                 return;
             }
+            // a retry: if the answer was left streaming by an instance that died, store it as interrupted first
+            hub.sweepInterrupted(session.conversationId());
         } else {
             // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
             hub.deliver(session.conversationId(), customer, frames.message(customer));

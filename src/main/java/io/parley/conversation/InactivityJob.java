@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Housekeeping on a schedule: resolves conversations without activity for {@code parley.conversation.inactive-after},
- * and turns answers left streaming by a dead instance into stored, interrupted answers.
+ * Resolves conversations without activity for {@code parley.conversation.inactive-after}, on a schedule.
  * Safe on several instances at once: every change is a locked, legal transition.
+ * (Answers left streaming by a dead instance are swept by the chat hub, which delivers them.)
  */
 @ApplicationScoped
 public class InactivityJob {
@@ -34,10 +34,6 @@ public class InactivityJob {
             List<UUID> resolved = store.resolveInactive(inactiveAfter, 500);
             if (!resolved.isEmpty()) {
                 LOG.infof("resolved %d conversations inactive for %s", resolved.size(), inactiveAfter);
-            }
-            int interrupted = store.sweepInterrupted(null).size();
-            if (interrupted > 0) {
-                LOG.infof("stored %d answers left streaming by a stopped instance as interrupted", interrupted);
             }
         } catch (RuntimeException e) {
             LOG.warnf("housekeeping skipped: %s", e.getMessage());

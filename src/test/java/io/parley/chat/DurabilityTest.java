@@ -120,6 +120,25 @@ class DurabilityTest {
     }
 
     @Test
+    void aResentMessageOnAnOpenConnectionRetriesATurnWhoseInstanceDied() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            // another instance stored this message and began answering it, then died (its lock is free)
+            long customerSeq = storeElsewhere(conversation, "customer", "refund for AB1234567 please", true, "orphaned-turn");
+            customer.nextOfType("message");
+            sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
+                    + "values (?::uuid, 'dead-answer-2', 'assistant', 'I have', ?, 'streaming', 987654322, now()) returning id",
+                    conversation, customerSeq);
+
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "orphaned-turn", "text", "refund for AB1234567 please"))
+                    .untilType("answer.end");
+            assertThat(frames.get(0).path("seq").asLong()).isEqualTo(customerSeq); // the original acknowledgement
+            assertThat(frames).anyMatch(f -> f.path("state").asText().equals("interrupted") && f.path("text").asText().equals("I have"));
+            assertThat(frames.get(frames.size() - 1).path("intent").asText()).isEqualTo("refund_request");
+        }
+    }
+
+    @Test
     void aClientThatDropsAfterEveryFrameEndsWithEveryMessageExactlyOnce() throws Exception {
         int n = 6;
         Map<String, String> pending = new LinkedHashMap<>();
