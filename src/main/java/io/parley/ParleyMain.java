@@ -1,6 +1,7 @@
 package io.parley;
 
 import io.parley.ops.EmbeddedDatabase;
+import io.parley.ops.SessionKey;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -13,6 +14,7 @@ public class ParleyMain {
 
     public static void main(String... args) {
         EmbeddedDatabase.startIfNoDatasourceConfigured();
+        SessionKey.ensure();
         Quarkus.run(args);
     }
 }

@@ -2,6 +2,8 @@ package io.parley.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.agent.Handoff;
+import io.parley.conversation.ConflictException;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationStore;
 import io.quarkus.websockets.next.UserData;
@@ -23,6 +25,7 @@ public class ChatProtocol {
 
     private static final Logger LOG = Logger.getLogger(ChatProtocol.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("parley.session");
+    private static final UserData.TypedKey<Long> LAST_TYPING = new UserData.TypedKey<>("parley.typing");
     private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     private final ObjectMapper json;
@@ -31,8 +34,11 @@ public class ChatProtocol {
     private final ConversationStore store;
     private final TurnService turns;
     private final ChatConfig config;
+    private final Handoff handoff;
 
-    ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, TurnService turns, ChatConfig config) {
+    ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, TurnService turns, ChatConfig config,
+                 Handoff handoff) {
+        this.handoff = handoff;
         this.json = json;
         this.frames = frames;
         this.hub = hub;
@@ -62,11 +68,9 @@ public class ChatProtocol {
             switch (type) {
                 case "hello" -> hello(connection, frame);
                 case "message" -> message(connection, frame);
-                case "typing" -> {
-                    // accepted; shown to agents once the agent console exists
-                }
-                case "handoff", "rate" -> reject(connection, ErrorCode.UNSUPPORTED,
-                        "\"" + type + "\" is not available on this server yet.");
+                case "typing" -> typing(connection);
+                case "handoff" -> handoff(connection, frame);
+                case "rate" -> rate(connection, frame);
                 default -> reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
             }
         } catch (RuntimeException e) {
@@ -142,6 +146,59 @@ public class ChatProtocol {
             return;
         }
         turns.onMessage(connection, session, id.asText(), text.asText().strip());
+    }
+
+    /** Relayed to agents watching the conversation, at most once a second per connection. */
+    private void typing(WebSocketConnection connection) {
+        Session session = session(connection);
+        if (session == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long last = connection.userData().get(LAST_TYPING);
+        if (last == null || now - last > 1_000_000_000L) {
+            connection.userData().put(LAST_TYPING, now);
+            hub.typing(session.conversationId(), false, null);
+        }
+    }
+
+    /** The customer asks for a person: the conversation waits for an agent and a system message says what happens next. */
+    private void handoff(WebSocketConnection connection, JsonNode frame) {
+        Session session = session(connection);
+        if (session != null) {
+            String reason = optionalText(frame, "reason").map(r -> r.length() > 200 ? r.substring(0, 200) : r).orElse("customer asked for a person");
+            handoff.request(session.conversationId(), "customer", reason);
+        }
+    }
+
+    private void rate(WebSocketConnection connection, JsonNode frame) {
+        Session session = session(connection);
+        if (session == null) {
+            return;
+        }
+        JsonNode score = frame.path("score");
+        if (!score.isIntegralNumber() || score.asInt() < 1 || score.asInt() > 5) {
+            reject(connection, ErrorCode.BAD_FRAME, "\"score\" must be a whole number from 1 to 5.");
+            return;
+        }
+        String comment = optionalText(frame, "comment").orElse(null);
+        if (comment != null && comment.length() > 2000) {
+            reject(connection, ErrorCode.TOO_LARGE, "A rating comment may be at most 2000 characters.");
+            return;
+        }
+        try {
+            handoff.rate(session.conversationId(), score.asInt(), comment);
+        } catch (ConflictException e) {
+            reject(connection, ErrorCode.NOT_ALLOWED, e.getMessage());
+        }
+    }
+
+    private Session session(WebSocketConnection connection) {
+        Session session = connection.userData().get(SESSION);
+        if (session == null) {
+            reject(connection, ErrorCode.HELLO_REQUIRED, "Send a hello frame first.");
+        }
+        return session;
     }
 
     private boolean tooLarge(String raw) {

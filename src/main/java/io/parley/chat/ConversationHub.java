@@ -50,7 +50,13 @@ public class ConversationHub implements ChangeFeed.Listener {
      */
     public Subscriber join(UUID conversationId, WebSocketConnection connection, long lastSeq, long storedLastSeq,
                            LongFunction<String> ready) {
-        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq));
+        return join(conversationId, connection, lastSeq, storedLastSeq, ready, false);
+    }
+
+    /** As {@link #join(UUID, WebSocketConnection, long, long, LongFunction)}, for a customer or an agent console. */
+    public Subscriber join(UUID conversationId, WebSocketConnection connection, long lastSeq, long storedLastSeq,
+                           LongFunction<String> ready, boolean agent) {
+        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent);
         synchronized (s) {
             rooms.computeIfAbsent(conversationId, id -> ConcurrentHashMap.newKeySet()).add(s);
             List<Message> replay = store.messagesAfter(conversationId, s.lastSent);
@@ -182,6 +188,38 @@ public class ConversationHub implements ChangeFeed.Listener {
         }
     }
 
+    /**
+     * Someone is typing: the other side's connections here hear it at once, other instances through
+     * the change feed. Live only, never stored; clients let an indicator expire by itself.
+     */
+    public void typing(UUID conversationId, boolean byAgent, String name) {
+        relayTyping(conversationId, byAgent, name);
+        try {
+            store.announceTyping(conversationId, byAgent ? name : null);
+        } catch (RuntimeException e) {
+            LOG.debugf("typing not announced to other instances: %s", e.getMessage());
+        }
+    }
+
+    @Override
+    public void typing(UUID conversationId, String agentName, boolean fromThisInstance) {
+        if (!fromThisInstance) {
+            relayTyping(conversationId, agentName != null, agentName);
+        }
+    }
+
+    private void relayTyping(UUID conversationId, boolean byAgent, String name) {
+        Set<Subscriber> room = rooms.get(conversationId);
+        if (room != null) {
+            String frame = frames.typing(byAgent ? Message.AGENT : Message.CUSTOMER, name);
+            for (Subscriber s : room) {
+                if (s.agent != byAgent) {
+                    send(s.connection, frame);
+                }
+            }
+        }
+    }
+
     /** Closes every customer connection (graceful shutdown: 1012, service restart, reconnect elsewhere). */
     public void closeAll(CloseReason reason) {
         rooms.values().forEach(room -> room.forEach(s -> {
@@ -202,6 +240,6 @@ public class ConversationHub implements ChangeFeed.Listener {
     }
 
     public int connections() {
-        return rooms.values().stream().mapToInt(Set::size).sum();
+        return rooms.values().stream().mapToInt(room -> (int) room.stream().filter(s -> !s.agent).count()).sum();
     }
 }

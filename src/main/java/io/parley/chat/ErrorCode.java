@@ -17,6 +17,8 @@ public enum ErrorCode {
     STORAGE_UNAVAILABLE("storage_unavailable"),
     /** A message to a closed conversation. */
     CONVERSATION_CLOSED("conversation_closed"),
+    /** The frame does not fit the conversation's state (a rating before it is resolved, a reply without taking it over). */
+    NOT_ALLOWED("not_allowed"),
     /** A frame type this server version does not handle yet. */
     UNSUPPORTED("unsupported"),
     INTERNAL("internal");

@@ -49,6 +49,15 @@ public class Frames {
         return f.toString();
     }
 
+    /** Someone is typing: {@code role} agent (with the agent's name) or customer. */
+    public String typing(String role, String name) {
+        ObjectNode f = frame("typing").put("role", role);
+        if (name != null) {
+            f.put("name", name);
+        }
+        return f.toString();
+    }
+
     public String error(ErrorCode code, String message, String turn, Long retryAfterMs) {
         ObjectNode f = frame("error").put("code", code.wire).put("message", message);
         if (turn != null) {
@@ -66,6 +75,12 @@ public class Frames {
 
     private void stored(ObjectNode f, Message m) {
         f.put("seq", m.seq).put("id", m.msgId).put("role", m.role).put("text", m.text).put("at", m.createdAt.toInstant().toString());
+        if (m.author != null) {
+            f.put("author", m.author); // an agent's name
+        }
+        if (m.kind != null) {
+            f.put("kind", m.kind); // what a system message announces
+        }
         if (m.isAnswer()) {
             f.put("replyTo", m.replyTo).put("intent", m.intent).put("confidence", m.confidence);
             f.set("entities", json.valueToTree(m.entities == null ? List.of() : m.entities));

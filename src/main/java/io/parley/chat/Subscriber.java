@@ -5,19 +5,26 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.UUID;
 
 /**
- * One customer connection following one conversation. {@code lastSent} is the highest seq this
+ * One connection following one conversation: a customer's, or an agent console watching it. {@code lastSent} is the highest seq this
  * connection has been sent; stored messages reach it in seq order, each once (guarded by {@code this}).
  */
 public final class Subscriber {
 
     final WebSocketConnection connection;
     final UUID conversationId;
+    /** An agent console (gets the customer's typing, not the agent's). */
+    final boolean agent;
     long lastSent;
 
-    Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent) {
+    Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent, boolean agent) {
         this.connection = connection;
         this.conversationId = conversationId;
         this.lastSent = lastSent;
+        this.agent = agent;
+    }
+
+    public UUID conversationId() {
+        return conversationId;
     }
 
     synchronized long lastSent() {

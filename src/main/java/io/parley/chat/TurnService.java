@@ -1,5 +1,6 @@
 package io.parley.chat;
 
+import io.parley.agent.Handoff;
 import io.parley.conversation.ConversationStatus;
 import io.parley.conversation.ConversationStore;
 import io.parley.conversation.IllegalTransitionException;
@@ -43,11 +44,13 @@ public class TurnService {
     private final LlmConfig llm;
     private final ChatConfig chat;
     private final Vertx vertx;
+    private final Handoff handoff;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
     TurnService(ConversationStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm, ChatConfig chat,
-                Vertx vertx) {
+                Vertx vertx, Handoff handoff) {
+        this.handoff = handoff;
         this.chat = chat;
         this.vertx = vertx;
         this.store = store;
@@ -275,12 +278,25 @@ public class TurnService {
             if (errorText != null) {
                 hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
             }
+            handOffIfAsked(stored);
         } catch (RuntimeException e) {
             LOG.errorf(e, "request_id=%s could not store the answer", turn);
             hub.broadcast(t.conversationId, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
                     "The answer could not be stored. Send the same message again to retry this turn.", turn, 1000L));
         } finally {
             active.remove(t.answerId);
+        }
+    }
+
+    /** An answer that asks for a person (its handoff flag or a configured intent) hands the conversation over. */
+    private void handOffIfAsked(Message answer) {
+        if (!handoff.asksForPerson(answer)) {
+            return;
+        }
+        try {
+            handoff.request(answer.conversationId, "assistant", "the answer (intent " + answer.intent + ") asked for a person");
+        } catch (RuntimeException e) {
+            LOG.warnf("conversation=%s hand-off asked by the answer not recorded: %s", answer.conversationId, e.getMessage());
         }
     }
 

@@ -35,6 +35,10 @@ public class ChangeFeed {
         void stored(UUID conversationId, long seq, boolean fromThisInstance);
 
         void reconnected();
+
+        /** Someone typed in a conversation: an agent (their name) or the customer (null). */
+        default void typing(UUID conversationId, String agentName, boolean fromThisInstance) {
+        }
     }
 
     private final Instance instance;
@@ -83,6 +87,7 @@ public class ChangeFeed {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + ConversationStore.CHANNEL);
+                    s.execute("LISTEN " + ConversationStore.TYPING_CHANNEL);
                     s.execute("select pg_advisory_lock(" + instance.key() + ")");
                 }
                 backoff = 250;
@@ -98,7 +103,11 @@ public class ChangeFeed {
                         continue;
                     }
                     for (PGNotification n : notifications) {
-                        dispatch(n.getParameter());
+                        if (ConversationStore.TYPING_CHANNEL.equals(n.getName())) {
+                            dispatchTyping(n.getParameter());
+                        } else {
+                            dispatch(n.getParameter());
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -127,6 +136,20 @@ public class ChangeFeed {
             }
         } catch (RuntimeException e) {
             LOG.debugf("ignoring notification %s: %s", payload, e.getMessage());
+        }
+    }
+
+    private void dispatchTyping(String payload) {
+        String[] parts = payload.split(":", 3);
+        try {
+            UUID conversation = UUID.fromString(parts[0]);
+            boolean mine = Long.parseLong(parts[1]) == instance.key();
+            String agent = parts.length == 3 ? parts[2] : null;
+            for (Listener l : listeners) {
+                l.typing(conversation, agent, mine);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("ignoring typing notification %s: %s", payload, e.getMessage());
         }
     }
 

@@ -36,4 +36,20 @@ public class Conversation extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
+
+    /** The agent who has taken the conversation over (status agent), or who had it last. */
+    @Column(name = "assigned_agent")
+    public Long assignedAgent;
+
+    @Column(nullable = false)
+    public String[] tags = new String[0];
+
+    /** The customer's satisfaction score, 1 to 5, given after resolution. */
+    public Integer rating;
+
+    @Column(name = "rating_comment")
+    public String ratingComment;
+
+    @Column(name = "rated_at")
+    public OffsetDateTime ratedAt;
 }

@@ -30,7 +30,7 @@ public enum ConversationStatus {
             case BOT -> EnumSet.of(WAITING_AGENT, AGENT, RESOLVED, CLOSED);
             case WAITING_AGENT -> EnumSet.of(AGENT, BOT, RESOLVED, CLOSED);
             case AGENT -> EnumSet.of(BOT, RESOLVED, CLOSED);
-            case RESOLVED -> EnumSet.of(BOT, WAITING_AGENT, CLOSED);
+            case RESOLVED -> EnumSet.of(BOT, WAITING_AGENT, AGENT, CLOSED);
             case CLOSED -> EnumSet.noneOf(ConversationStatus.class);
         };
     }

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 public class ConversationStore {
 
     public static final String CHANNEL = "parley_messages";
+    /** Typing indicators between instances: {@code conversation:instance[:agent name]}. */
+    public static final String TYPING_CHANNEL = "parley_typing";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConversationRepository conversations;
@@ -231,6 +233,122 @@ public class ConversationStore {
         return swept;
     }
 
+    /** The outcome of a hand-off step: the conversation after it and the system message stored, if any. */
+    public record Change(Conversation conversation, Message notice) {
+    }
+
+    /**
+     * The customer (or an answer) asks for a person: a conversation with the bot, or a resolved one,
+     * waits for an agent. A conversation already waiting or with an agent does not change (no notice).
+     */
+    @Transactional
+    public Change requestAgent(UUID conversationId, String actor, String reason, boolean agentsOnline) {
+        Conversation c = locked(conversationId);
+        ConversationStatus status = ConversationStatus.of(c.status);
+        if (status != ConversationStatus.BOT && status != ConversationStatus.RESOLVED) {
+            return new Change(c, null);
+        }
+        move(c, ConversationStatus.WAITING_AGENT, actor, reason);
+        return new Change(c, notice(c, agentsOnline ? SystemNotice.HANDOFF_REQUESTED : SystemNotice.HANDOFF_NO_AGENT, null));
+    }
+
+    /** An agent takes the conversation over: the bot stops answering. Taking it again is a no-op. */
+    @Transactional
+    public Change takeOver(UUID conversationId, long agentId, String agentName) {
+        Conversation c = locked(conversationId);
+        if (ConversationStatus.of(c.status) == ConversationStatus.AGENT) {
+            if (Long.valueOf(agentId).equals(c.assignedAgent)) {
+                return new Change(c, null);
+            }
+            throw new ConflictException("Another agent has this conversation.");
+        }
+        move(c, ConversationStatus.AGENT, "agent:" + agentName, "taken over");
+        c.assignedAgent = agentId;
+        return new Change(c, notice(c, SystemNotice.AGENT_JOINED, agentName));
+    }
+
+    /** The agent hands the conversation back to the bot (an admin may do it for anyone). */
+    @Transactional
+    public Change handBack(UUID conversationId, long agentId, boolean admin, String agentName) {
+        Conversation c = locked(conversationId);
+        requireHolder(c, agentId, admin);
+        move(c, ConversationStatus.BOT, "agent:" + agentName, "handed back");
+        return new Change(c, notice(c, SystemNotice.AGENT_LEFT, agentName));
+    }
+
+    /** Resolves a conversation that is open (with the bot, waiting, or with an agent). */
+    @Transactional
+    public Change resolve(UUID conversationId, String actor) {
+        Conversation c = locked(conversationId);
+        move(c, ConversationStatus.RESOLVED, actor, "resolved by " + actor);
+        return new Change(c, notice(c, SystemNotice.RESOLVED, null));
+    }
+
+    /**
+     * A message from the agent who has the conversation, idempotent by its client-made id.
+     *
+     * @return the stored message, and whether it is new (false: the same id was stored before)
+     */
+    @Transactional
+    public Change agentMessage(UUID conversationId, long agentId, String agentName, String msgId, String text) {
+        Optional<Message> known = messages.findByMsgId(conversationId, msgId);
+        if (known.isPresent()) {
+            return new Change(conversations.findById(conversationId), null);
+        }
+        Conversation c = locked(conversationId);
+        requireHolder(c, agentId, false);
+        Message m = new Message();
+        m.conversationId = conversationId;
+        m.msgId = msgId;
+        m.role = Message.AGENT;
+        m.author = agentName;
+        m.text = text;
+        insert(c, m);
+        return new Change(c, m);
+    }
+
+    /** The customer's rating of a resolved conversation (rating again replaces it). */
+    @Transactional
+    public Change rate(UUID conversationId, int score, String comment) {
+        Conversation c = locked(conversationId);
+        if (ConversationStatus.of(c.status) != ConversationStatus.RESOLVED) {
+            throw new ConflictException("Only a resolved conversation can be rated.");
+        }
+        boolean first = c.rating == null;
+        c.rating = score;
+        c.ratingComment = comment;
+        c.ratedAt = now();
+        return new Change(c, first ? notice(c, SystemNotice.RATED, null) : null);
+    }
+
+    private Conversation locked(UUID conversationId) {
+        Conversation c = conversations.lock(conversationId);
+        if (c == null) {
+            throw new NoSuchConversationException(conversationId);
+        }
+        return c;
+    }
+
+    private static void requireHolder(Conversation c, long agentId, boolean admin) {
+        if (ConversationStatus.of(c.status) != ConversationStatus.AGENT) {
+            throw new ConflictException("Take the conversation over first (it is " + c.status + ").");
+        }
+        if (!admin && !Long.valueOf(agentId).equals(c.assignedAgent)) {
+            throw new ConflictException("Another agent has this conversation.");
+        }
+    }
+
+    private Message notice(Conversation c, SystemNotice kind, String name) {
+        Message m = new Message();
+        m.conversationId = c.id;
+        m.msgId = UUID.randomUUID().toString();
+        m.role = Message.SYSTEM;
+        m.kind = kind.wire();
+        m.text = kind.text(c.locale, name);
+        insert(c, m);
+        return m;
+    }
+
     /** Resolves up to {@code limit} conversations without activity for {@code idle}; returns their ids. */
     @Transactional
     public List<UUID> resolveInactive(Duration idle, int limit) {
@@ -286,6 +404,21 @@ public class ConversationStore {
                 .setParameter(1, CHANNEL)
                 .setParameter(2, c.id + ":" + m.seq + ":" + instance.key())
                 .getSingleResult();
+    }
+
+    /** The agent who has the conversation now (status agent), if any. */
+    @Transactional
+    public Optional<Long> holder(UUID conversationId) {
+        Conversation c = conversations.findById(conversationId);
+        return c != null && ConversationStatus.of(c.status) == ConversationStatus.AGENT ? Optional.ofNullable(c.assignedAgent) : Optional.empty();
+    }
+
+    /** Tells the other instances that someone is typing (the agent's name, or null for the customer). */
+    @Transactional
+    public void announceTyping(UUID conversationId, String agentName) {
+        String payload = conversationId + ":" + instance.key() + (agentName == null ? "" : ":" + agentName);
+        Panache.getEntityManager().createNativeQuery("select pg_notify(?1, ?2)")
+                .setParameter(1, TYPING_CHANNEL).setParameter(2, payload).getSingleResult();
     }
 
     private static OffsetDateTime now() {

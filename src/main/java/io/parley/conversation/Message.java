@@ -22,6 +22,8 @@ public class Message extends PanacheEntityBase {
 
     public static final String CUSTOMER = "customer";
     public static final String ASSISTANT = "assistant";
+    public static final String AGENT = "agent";
+    public static final String SYSTEM = "system";
     public static final String COMPLETE = "complete";
     public static final String INCOMPLETE = "incomplete";
     public static final String STREAMING = "streaming";
@@ -72,6 +74,12 @@ public class Message extends PanacheEntityBase {
 
     @Embedded
     public Usage usage = new Usage();
+
+    /** The agent's display name, for agent messages. */
+    public String author;
+
+    /** What a system message announces (see {@link SystemNotice}). */
+    public String kind;
 
     /** The instance streaming this answer (see {@link Instance}). */
     public Long owner;

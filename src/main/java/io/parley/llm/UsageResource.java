@@ -9,7 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import java.util.Map;
+import static io.parley.ops.Problems.problem;
+
 import java.util.UUID;
 
 /** Operator API: what a conversation's answers cost, per provider and model. */
@@ -38,10 +39,5 @@ public class UsageResource {
             return problem(404, "No such conversation", "No conversation has the id " + uuid + ".");
         }
         return Response.ok(accounting.usage(uuid)).build();
-    }
-
-    static Response problem(int status, String title, String detail) {
-        return Response.status(status).type("application/problem+json")
-                .entity(Map.of("type", "about:blank", "title", title, "status", status, "detail", detail)).build();
     }
 }

@@ -54,7 +54,9 @@ class ResilienceIT {
                 "PARLEY_LLM_API_KEY", FakeDeepSeek.API_KEY,
                 "PARLEY_LLM_RETRY_INITIAL_BACKOFF", "50ms",
                 "PARLEY_CHAT_SHUTDOWN_GRACE", "6s",
-                "PARLEY_CHAT_CATCH_UP_EVERY", "2s");
+                "PARLEY_CHAT_CATCH_UP_EVERY", "2s",
+                "PARLEY_SESSION_KEY", "resilience-test-session-key-0123456789",
+                "PARLEY_AGENTS_ADMIN_PASSWORD", "resilience-admin-password");
         a = new ParleyProcess("instance-a", env);
         b = new ParleyProcess("instance-b", env);
         a.start();

@@ -3,6 +3,7 @@ package io.parley.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.parley.testing.ChatClient;
+import io.parley.testing.AgentSession;
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
 import io.parley.testing.ModelPathReset;
@@ -254,14 +255,14 @@ class ModelPathTest {
         // (96 × 0.028 + 24 × 0.28 + 40 × 0.42) / 1e6
         assertThat((BigDecimal) ok.get("cost")).isEqualByComparingTo("0.000026208");
 
-        RestAssured.get("/api/conversations/" + t.conversationId + "/usage").then().statusCode(200)
+        AgentSession.admin().given().get("/api/conversations/" + t.conversationId + "/usage").then().statusCode(200)
                 .body("attempts", equalTo(2))
                 .body("failedAttempts", equalTo(1))
                 .body("promptTokens", equalTo(120))
                 .body("cacheHitRate", equalTo(0.8f))
                 .body("cost", equalTo(0.000026208f))
                 .body("byModel[0].provider", equalTo("deepseek"));
-        RestAssured.get("/api/conversations/" + UUID.randomUUID() + "/usage").then().statusCode(404)
+        AgentSession.admin().given().get("/api/conversations/" + UUID.randomUUID() + "/usage").then().statusCode(404)
                 .contentType("application/problem+json").body("title", equalTo("No such conversation"));
         RestAssured.get("/q/metrics").then().statusCode(200)
                 .body(containsString("parley_llm_attempts_total{model=\"deepseek-v4-flash\",outcome=\"ok\",provider=\"deepseek\"}"))

@@ -27,8 +27,20 @@ public final class ChatClient implements AutoCloseable {
     private volatile Integer closeCode;
 
     private ChatClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener()).join();
+        this(uri, null);
+    }
+
+    private ChatClient(URI uri, String cookie) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (cookie != null) {
+            builder.header("Cookie", cookie);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).join();
+    }
+
+    /** Opens a socket sending a Cookie header (an agent console's session), given its HTTP URL. */
+    public static ChatClient connect(URI httpUrl, String cookie) {
+        return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), cookie);
     }
 
     /** Opens {@code /ws/chat} on the app under test, given its HTTP URL. */
@@ -70,6 +82,12 @@ public final class ChatClient implements AutoCloseable {
                 return frames;
             }
         }
+    }
+
+    /** The first frame that matches (skipping the others). */
+    public JsonNode nextMatching(Predicate<JsonNode> match) {
+        List<JsonNode> frames = until(match);
+        return frames.get(frames.size() - 1);
     }
 
     public List<JsonNode> untilType(String type) {

@@ -1,0 +1,149 @@
+package io.parley.agent;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Agent and admin accounts: the first admin at first start, creation by admins, presence. */
+@ApplicationScoped
+public class AgentAccounts {
+
+    private static final Logger LOG = Logger.getLogger(AgentAccounts.class);
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,39}");
+    static final int MIN_PASSWORD = 10;
+
+    private final AgentConfig config;
+
+    AgentAccounts(AgentConfig config) {
+        this.config = config;
+    }
+
+    @Transactional
+    void firstAdmin(@Observes StartupEvent event) {
+        if (Agent.count() > 0) {
+            return;
+        }
+        boolean generated = config.adminPassword().isEmpty();
+        String password = config.adminPassword().orElseGet(AgentAccounts::randomPassword);
+        create(config.adminUsername(), password, "Administrator", Agent.ADMIN);
+        if (!generated) {
+            LOG.infof("first admin account \"%s\" created with the configured password", config.adminUsername());
+            return;
+        }
+        Path file = Path.of(config.initialPasswordFile()).toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, password + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            LOG.infof("first admin account \"%s\" created; its generated password is in %s (sign in and change it)",
+                    config.adminUsername(), file);
+        } catch (IOException e) {
+            LOG.errorf("first admin account created, but its password could not be written to %s (%s); "
+                    + "set PARLEY_AGENTS_ADMIN_PASSWORD on a fresh database instead", file, e.getMessage());
+        }
+    }
+
+    /** Creates an account; the password is stored as a bcrypt hash only. */
+    @Transactional
+    public Agent create(String username, String password, String displayName, String role) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new IllegalArgumentException("username: 2 to 40 lower-case letters, digits, '.', '_' or '-'.");
+        }
+        checkPassword(password);
+        if (!Agent.AGENT.equals(role) && !Agent.ADMIN.equals(role)) {
+            throw new IllegalArgumentException("role: \"agent\" or \"admin\".");
+        }
+        if (Agent.count("username", username) > 0) {
+            throw new io.parley.conversation.ConflictException("An account named \"" + username + "\" exists already.");
+        }
+        Agent a = new Agent();
+        a.username = username;
+        a.password = BcryptUtil.bcryptHash(password);
+        a.role = role;
+        a.displayName = displayName == null || displayName.isBlank() ? username : displayName.strip();
+        a.createdAt = now();
+        a.persist();
+        return a;
+    }
+
+    @Transactional
+    public void changePassword(String username, String current, String replacement) {
+        Agent a = byUsername(username).orElseThrow();
+        if (current == null || !BcryptUtil.matches(current, a.password)) {
+            throw new IllegalArgumentException("The current password is not right.");
+        }
+        checkPassword(replacement);
+        a.password = BcryptUtil.bcryptHash(replacement);
+    }
+
+    @Transactional
+    public Optional<Agent> byUsername(String username) {
+        return Agent.find("username", username).firstResultOptional();
+    }
+
+    /** The account of the signed-in caller (its identity was checked by Quarkus security). */
+    public Agent current(io.quarkus.security.identity.SecurityIdentity identity) {
+        return byUsername(identity.getPrincipal().getName())
+                .orElseThrow(() -> new io.quarkus.security.UnauthorizedException("The account no longer exists."));
+    }
+
+    @Transactional
+    public List<Agent> list() {
+        return Agent.list("order by username");
+    }
+
+    /** The agents whose consoles are connected to this instance are online now. */
+    @Transactional
+    public void seen(Collection<Long> agentIds) {
+        if (!agentIds.isEmpty()) {
+            Agent.update("lastSeenAt = ?1 where id in ?2", now(), agentIds);
+        }
+    }
+
+    @Transactional
+    public void gone(long agentId) {
+        Agent.update("lastSeenAt = null where id = ?1", agentId);
+    }
+
+    /** Whether any agent has a console open (on any instance). */
+    @Transactional
+    public boolean anyOnline() {
+        return Agent.count("lastSeenAt > ?1", now().minus(config.onlineWithin())) > 0;
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("password: at least " + MIN_PASSWORD + " characters.");
+        }
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

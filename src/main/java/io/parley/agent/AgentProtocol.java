@@ -1,0 +1,176 @@
+package io.parley.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.chat.ConversationHub;
+import io.parley.chat.ErrorCode;
+import io.parley.chat.Frames;
+import io.parley.chat.Subscriber;
+import io.parley.conversation.ConflictException;
+import io.parley.conversation.ConversationStore;
+import io.parley.conversation.NoSuchConversationException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Frames of the agent socket. An agent watches one conversation at a time and then gets its stored
+ * messages (replayed after {@code lastSeq}, then live, in order, from any instance), the bot's
+ * streaming answers and the customer's typing; it may reply and type. Every console also gets the
+ * inbox's {@code activity} feed ({@link AgentHub}).
+ */
+@ApplicationScoped
+public class AgentProtocol {
+
+    private static final Logger LOG = Logger.getLogger(AgentProtocol.class);
+    private static final UserData.TypedKey<Agent> AGENT = new UserData.TypedKey<>("parley.agent");
+    private static final UserData.TypedKey<Subscriber> WATCHING = new UserData.TypedKey<>("parley.watching");
+    private static final UserData.TypedKey<Long> LAST_TYPING = new UserData.TypedKey<>("parley.typing");
+    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    private final ObjectMapper json;
+    private final Frames frames;
+    private final ConversationHub hub;
+    private final ConversationStore store;
+    private final Handoff handoff;
+    private final AgentAccounts accounts;
+    private final AgentHub consoles;
+
+    AgentProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, Handoff handoff,
+                  AgentAccounts accounts, AgentHub consoles) {
+        this.json = json;
+        this.frames = frames;
+        this.hub = hub;
+        this.store = store;
+        this.handoff = handoff;
+        this.accounts = accounts;
+        this.consoles = consoles;
+    }
+
+    void onOpen(WebSocketConnection connection, SecurityIdentity identity) {
+        Agent agent = accounts.current(identity);
+        connection.userData().put(AGENT, agent);
+        consoles.add(connection, agent);
+        hub.send(connection, json.createObjectNode().put("type", "ready").set("agent", json.valueToTree(
+                Map.of("username", agent.username, "displayName", agent.displayName, "role", agent.role))).toString());
+    }
+
+    void onClose(WebSocketConnection connection) {
+        unwatch(connection);
+        consoles.remove(connection);
+    }
+
+    void onFrame(WebSocketConnection connection, String raw) {
+        JsonNode frame;
+        try {
+            frame = json.readTree(raw);
+        } catch (Exception e) {
+            error(connection, ErrorCode.BAD_FRAME, "The frame is not valid JSON.", null);
+            return;
+        }
+        if (frame == null || !frame.path("type").isTextual()) {
+            error(connection, ErrorCode.BAD_FRAME, "A frame is a JSON object with a string field \"type\".", null);
+            return;
+        }
+        String type = frame.get("type").asText();
+        try {
+            switch (type) {
+                case "watch" -> watch(connection, frame);
+                case "unwatch" -> unwatch(connection);
+                case "typing" -> typing(connection, frame);
+                case "message" -> reply(connection, frame);
+                default -> error(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".", null);
+            }
+        } catch (BadFrame e) {
+            error(connection, ErrorCode.BAD_FRAME, e.getMessage(), null);
+        } catch (NoSuchConversationException e) {
+            error(connection, ErrorCode.BAD_FRAME, e.getMessage(), null);
+        } catch (RuntimeException e) {
+            LOG.warnf("agent %s frame failed: %s", type, e.getMessage());
+            error(connection, ErrorCode.STORAGE_UNAVAILABLE, "The server could not handle this frame; send it again shortly.", null);
+        }
+    }
+
+    /** Follows one conversation: {@code watching}, then its messages after {@code lastSeq}, then live. */
+    private void watch(WebSocketConnection connection, JsonNode frame) {
+        UUID id = conversationId(frame);
+        long lastSeq = Math.max(0, frame.path("lastSeq").asLong(0));
+        Long stored = store.lastSeqs(java.util.List.of(id)).get(id);
+        if (stored == null) {
+            throw new NoSuchConversationException(id);
+        }
+        unwatch(connection);
+        Subscriber s = hub.join(id, connection, lastSeq, stored, seq -> json.createObjectNode().put("type", "watching")
+                .put("conversationId", id.toString()).put("seq", seq).toString(), true);
+        connection.userData().put(WATCHING, s);
+    }
+
+    private void unwatch(WebSocketConnection connection) {
+        Subscriber s = connection.userData().get(WATCHING);
+        if (s != null) {
+            hub.leave(s);
+            connection.userData().remove(WATCHING);
+        }
+    }
+
+    /** Shown to the customer only while this agent has the conversation; at most once a second. */
+    private void typing(WebSocketConnection connection, JsonNode frame) {
+        UUID id = conversationId(frame);
+        Agent agent = connection.userData().get(AGENT);
+        long now = System.nanoTime();
+        Long last = connection.userData().get(LAST_TYPING);
+        if (last != null && now - last < 1_000_000_000L) {
+            return;
+        }
+        connection.userData().put(LAST_TYPING, now);
+        if (store.holder(id).filter(agent.id::equals).isPresent()) {
+            hub.typing(id, true, agent.displayName);
+        }
+    }
+
+    private void reply(WebSocketConnection connection, JsonNode frame) {
+        UUID id = conversationId(frame);
+        JsonNode msgId = frame.path("id");
+        if (!msgId.isTextual() || !MESSAGE_ID.matcher(msgId.asText()).matches()) {
+            throw new BadFrame("\"id\" must be a client-made id such as a UUID.");
+        }
+        String text = frame.path("text").asText("");
+        if (text.isBlank() || text.length() > 4000) {
+            error(connection, ErrorCode.BAD_FRAME, "\"text\" is 1 to 4000 characters.", msgId.asText());
+            return;
+        }
+        try {
+            ConversationStore.Change change = handoff.reply(id, connection.userData().get(AGENT), msgId.asText(), text.strip());
+            if (change.notice() == null) {
+                // the same id again: nothing new stored; tell this console it is done
+                hub.send(connection, json.createObjectNode().put("type", "ack").put("id", msgId.asText()).toString());
+            }
+        } catch (ConflictException e) {
+            error(connection, ErrorCode.NOT_ALLOWED, e.getMessage(), msgId.asText());
+        }
+    }
+
+    private static UUID conversationId(JsonNode frame) {
+        try {
+            return UUID.fromString(frame.path("conversationId").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new BadFrame("\"conversationId\" must be a conversation id.");
+        }
+    }
+
+    private void error(WebSocketConnection connection, ErrorCode code, String message, String turn) {
+        hub.send(connection, frames.error(code, message, turn, null));
+    }
+
+    private static final class BadFrame extends RuntimeException {
+        BadFrame(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.parley.agent;
+
+import io.parley.conversation.ConversationStore;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** One conversation for agents: transcript, take-over, replies, hand-back, resolution, notes, tags, exports. */
+@Path("/api/conversations/{id}")
+@Tag(name = "Conversations")
+@RolesAllowed({Agent.AGENT, Agent.ADMIN})
+public class ConversationResource {
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    public record Reply(String id, String text) {
+    }
+
+    public record NewNote(String text) {
+    }
+
+    /** What an action left: the conversation's status and the system message it stored, if any. */
+    public record Outcome(String status, Long seq) {
+        static Outcome of(ConversationStore.Change change) {
+            return new Outcome(change.conversation().status, change.notice() == null ? null : change.notice().seq);
+        }
+    }
+
+    private final Transcripts transcripts;
+    private final Handoff handoff;
+    private final AgentAccounts accounts;
+    private final SecurityIdentity identity;
+
+    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity) {
+        this.transcripts = transcripts;
+        this.handoff = handoff;
+        this.accounts = accounts;
+        this.identity = identity;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
+    public Transcript transcript(@PathParam("id") UUID id) {
+        return transcripts.get(id);
+    }
+
+    @POST
+    @Path("/take")
+    @Operation(summary = "Take the conversation over: the bot stops answering, the customer is told a person joined")
+    public Outcome take(@PathParam("id") UUID id) {
+        return Outcome.of(handoff.takeOver(id, me()));
+    }
+
+    @POST
+    @Path("/hand-back")
+    @Operation(summary = "Hand the conversation back to the bot")
+    public Outcome handBack(@PathParam("id") UUID id) {
+        return Outcome.of(handoff.handBack(id, me()));
+    }
+
+    @POST
+    @Path("/resolve")
+    @Operation(summary = "Resolve the conversation; the customer may then rate it")
+    public Outcome resolve(@PathParam("id") UUID id) {
+        return Outcome.of(handoff.resolve(id, "agent:" + me().displayName));
+    }
+
+    @POST
+    @Path("/messages")
+    @Operation(summary = "Reply to the customer (the conversation must be taken over by you); the id makes a resend harmless")
+    public Response reply(@PathParam("id") UUID id, Reply reply) {
+        if (reply == null || reply.text() == null || reply.text().isBlank() || reply.text().length() > 4000) {
+            throw new IllegalArgumentException("\"text\" is 1 to 4000 characters.");
+        }
+        String msgId = reply.id() == null ? UUID.randomUUID().toString() : reply.id();
+        if (!MESSAGE_ID.matcher(msgId).matches()) {
+            throw new IllegalArgumentException("\"id\" must be a client-made id such as a UUID.");
+        }
+        ConversationStore.Change change = handoff.reply(id, me(), msgId, reply.text().strip());
+        return Response.status(change.notice() == null ? 200 : 201).entity(Outcome.of(change)).build();
+    }
+
+    @POST
+    @Path("/notes")
+    @Operation(summary = "Add an internal note (never shown to the customer)")
+    public Response note(@PathParam("id") UUID id, NewNote note) {
+        return Response.status(201).entity(transcripts.addNote(id, me(), note == null ? null : note.text())).build();
+    }
+
+    @PUT
+    @Path("/tags")
+    @Operation(summary = "Replace the conversation's tags")
+    public List<String> tags(@PathParam("id") UUID id, List<String> tags) {
+        return transcripts.setTags(id, tags);
+    }
+
+    @GET
+    @Path("/export.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Export as JSON (the transcript)")
+    public Response exportJson(@PathParam("id") UUID id) {
+        return download(transcripts.get(id), id, "json");
+    }
+
+    @GET
+    @Path("/export.csv")
+    @Produces("text/csv")
+    @Operation(summary = "Export as CSV, one row per message")
+    public Response exportCsv(@PathParam("id") UUID id) {
+        return download(TranscriptExport.csv(transcripts.get(id)), id, "csv");
+    }
+
+    @GET
+    @Path("/export.html")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Export as a printable HTML page")
+    public Response exportHtml(@PathParam("id") UUID id) {
+        return Response.ok(TranscriptExport.html(transcripts.get(id)))
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").build();
+    }
+
+    private static Response download(Object body, UUID id, String extension) {
+        return Response.ok(body).header("Content-Disposition", "attachment; filename=\"conversation-" + id + "." + extension + "\"").build();
+    }
+
+    private Agent me() {
+        return accounts.current(identity);
+    }
+}

@@ -1,0 +1,56 @@
+package io.parley.agent;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.parley.conversation.Conversation;
+import io.parley.conversation.ConversationEvent;
+import io.parley.conversation.EntityValue;
+import io.parley.conversation.Message;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Everything an agent reviews about one conversation; also the JSON export. */
+public record Transcript(Summary conversation, List<Line> messages, List<Note> notes, List<Event> history) {
+
+    public record Summary(UUID id, String status, String locale, boolean priority, OffsetDateTime createdAt,
+                          OffsetDateTime updatedAt, long lastSeq, String agent, String agentName, List<String> tags,
+                          Integer rating, String ratingComment, OffsetDateTime ratedAt) {
+        static Summary of(Conversation c, Agent assigned) {
+            return new Summary(c.id, c.status, c.locale, c.priority, c.createdAt, c.updatedAt, c.lastSeq,
+                    assigned == null ? null : assigned.username, assigned == null ? null : assigned.displayName,
+                    Arrays.asList(c.tags), c.rating, c.ratingComment, c.ratedAt);
+        }
+    }
+
+    /** One stored message; answers with their structure, source and accounting. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Line(long seq, String id, String role, String author, String kind, String text, OffsetDateTime at,
+                       String state, Long replyTo, String intent, Double confidence, List<EntityValue> entities,
+                       List<String> suggestions, String sentiment, Boolean handoff, String source, String provider,
+                       String model, Integer promptTokens, Integer completionTokens, Integer cacheHitTokens,
+                       Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId) {
+        static Line of(Message m) {
+            boolean answer = m.isAnswer();
+            return new Line(m.seq, m.msgId, m.role, m.author, m.kind, m.text, m.createdAt, answer ? m.state : null, m.replyTo,
+                    m.intent, m.confidence, m.entities, m.suggestions, m.sentiment, m.handoff, m.source, m.provider, m.model,
+                    m.usage == null ? null : m.usage.promptTokens, m.usage == null ? null : m.usage.completionTokens,
+                    m.usage == null ? null : m.usage.cacheHitTokens, m.usage == null ? null : m.usage.cacheMissTokens,
+                    m.usage == null ? null : m.usage.firstTokenMs, m.usage == null ? null : m.usage.totalMs,
+                    m.usage == null ? null : m.usage.requestId);
+        }
+    }
+
+    public record Note(long id, String author, String text, OffsetDateTime at) {
+        static Note of(ConversationNote n) {
+            return new Note(n.id, n.author, n.text, n.at);
+        }
+    }
+
+    public record Event(String from, String to, String actor, String reason, OffsetDateTime at) {
+        static Event of(ConversationEvent e) {
+            return new Event(e.fromStatus, e.toStatus, e.actor, e.reason, e.at);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.parley.agent;
+
+import io.parley.conversation.Conversation;
+import io.parley.conversation.ConversationEvent;
+import io.parley.conversation.Message;
+import io.parley.conversation.NoSuchConversationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reads transcripts; keeps agents' notes and tags (neither is ever sent to the customer). */
+@ApplicationScoped
+public class Transcripts {
+
+    static final int MAX_TAGS = 20;
+
+    @Transactional
+    public Transcript get(UUID id) {
+        Conversation c = Conversation.findById(id);
+        if (c == null) {
+            throw new NoSuchConversationException(id);
+        }
+        Agent assigned = c.assignedAgent == null ? null : Agent.findById(c.assignedAgent);
+        List<Transcript.Line> messages = Message.<Message>list("conversationId = ?1 and seq is not null order by seq", id)
+                .stream().map(Transcript.Line::of).toList();
+        List<Transcript.Note> notes = ConversationNote.<ConversationNote>list("conversationId = ?1 order by id", id)
+                .stream().map(Transcript.Note::of).toList();
+        List<Transcript.Event> history = ConversationEvent.<ConversationEvent>list("conversationId = ?1 order by id", id)
+                .stream().map(Transcript.Event::of).toList();
+        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history);
+    }
+
+    @Transactional
+    public Transcript.Note addNote(UUID id, Agent author, String text) {
+        if (text == null || text.isBlank() || text.length() > 4000) {
+            throw new IllegalArgumentException("A note is 1 to 4000 characters.");
+        }
+        if (Conversation.findById(id) == null) {
+            throw new NoSuchConversationException(id);
+        }
+        ConversationNote n = new ConversationNote();
+        n.conversationId = id;
+        n.author = author.displayName;
+        n.text = text.strip();
+        n.at = OffsetDateTime.now(ZoneOffset.UTC);
+        n.persist();
+        return Transcript.Note.of(n);
+    }
+
+    /** Replaces the conversation's tags: trimmed, lower-case, no duplicates. */
+    @Transactional
+    public List<String> setTags(UUID id, List<String> tags) {
+        Conversation c = Conversation.findById(id);
+        if (c == null) {
+            throw new NoSuchConversationException(id);
+        }
+        Set<String> clean = new LinkedHashSet<>();
+        for (String t : tags == null ? List.<String>of() : tags) {
+            String tag = t == null ? "" : t.strip().toLowerCase(java.util.Locale.ROOT);
+            if (tag.isEmpty() || tag.length() > 40) {
+                throw new IllegalArgumentException("A tag is 1 to 40 characters.");
+            }
+            clean.add(tag);
+        }
+        if (clean.size() > MAX_TAGS) {
+            throw new IllegalArgumentException("At most " + MAX_TAGS + " tags.");
+        }
+        c.tags = clean.toArray(String[]::new);
+        return List.copyOf(clean);
+    }
+}
