@@ -6,7 +6,10 @@ const log = $('#log');
 const form = $('#composer');
 const input = $('#text');
 const status = $('#status');
+const typingNote = $('#typing');
+const rating = $('#rating');
 const client = new ParleyClient();
+let typingTimer;
 const bubbles = new Map(); // key (seq or "turn:<id>") -> element
 
 function el(tag, cls, text) {
@@ -53,12 +56,35 @@ function bubble(role, key) {
   return b;
 }
 
+// an agent's typing shows for a few seconds at most, and goes at once when they send or leave
+function showTyping(f) {
+  typingNote.textContent = `${f.name || 'Support'} is typing…`;
+  typingNote.hidden = false;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideTyping, 4000);
+}
+function hideTyping() { typingNote.hidden = true; clearTimeout(typingTimer); }
+
+// a resolved conversation asks for a rating; a rating, or a new message, puts it away
+function onSystem(f) {
+  if (f.kind === 'agent_left' || f.kind === 'resolved') hideTyping();
+  if (f.kind === 'resolved') rating.hidden = false;
+  if (f.kind === 'rated') rating.hidden = true;
+  $('#handoff').disabled = f.kind === 'agent_joined' || f.kind === 'handoff_requested' || f.kind === 'handoff_no_agent';
+  if (f.kind === 'agent_left' || f.kind === 'resolved') $('#handoff').disabled = false;
+}
+
 function renderStored(f) {
+  if (f.role === 'agent') hideTyping();
+  if (f.role === 'customer') rating.hidden = true;
+  if (f.role === 'system') onSystem(f);
   const key = f.role === 'customer' ? `turn:${f.id}` : f.role === 'assistant' && f.replyTo ? `answer:${f.replyTo}` : `seq:${f.seq}`;
   const b = bubble(f.role, key);
   b.dataset.seq = f.seq;
   b.classList.remove('pending', 'streaming');
   b.querySelector('.text').textContent = f.text;
+  if (f.role === 'agent' && !b.querySelector('.author')) b.prepend(el('div', 'author', f.author || 'Support'));
+  if (f.kind) b.dataset.kind = f.kind;
   if (f.role === 'customer') bubbles.set(`seq:${f.seq}`, b);
   if (f.role === 'assistant') {
     b.querySelector('.meta')?.remove();
@@ -110,6 +136,7 @@ client.addEventListener('answer.end', (e) => {
   if (b) bubbles.set(`answer:${e.detail.replyTo}`, b);
   renderStored(e.detail);
 });
+client.addEventListener('typing', (e) => { if (e.detail.role === 'agent') showTyping(e.detail); });
 client.addEventListener('error', (e) => {
   const f = e.detail;
   const note = el('div', 'msg system error', f.message);
@@ -132,6 +159,13 @@ form.addEventListener('submit', (e) => {
   if (!text) return;
   input.value = '';
   send(text);
+});
+input.addEventListener('input', () => client.typing());
+$('#handoff').addEventListener('click', () => client.handoff());
+rating.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const score = Number(new FormData(rating).get('score'));
+  if (score) client.rate(score, $('#rating-comment').value.trim() || undefined);
 });
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }

@@ -13,8 +13,9 @@ function newId() {
 }
 
 /**
- * Events (CustomEvent, payload in `detail`): `status` {online}, `ready`, `message` (a stored message, each seq once),
- * `answer.start`, `answer.delta`, `answer.end`, `error`.
+ * Events (CustomEvent, payload in `detail`): `status` {online}, `ready`, `message` (a stored message, each seq once:
+ * customer, assistant, agent {author} or system {kind}), `answer.start`, `answer.delta`, `answer.end`,
+ * `typing` {role, name}, `error`.
  */
 export class ParleyClient extends EventTarget {
   constructor({ url, storageKey = 'parley', locale } = {}) {
@@ -61,9 +62,29 @@ export class ParleyClient extends EventTarget {
     return id;
   }
 
+  /** Asks for a person: the conversation waits for an agent; a system message says what happens next. */
+  handoff() { return this.#sendIfReady({ type: 'handoff' }); }
+
+  /** Rates a resolved conversation, 1 to 5. */
+  rate(score, comment) { return this.#sendIfReady(comment ? { type: 'rate', score, comment } : { type: 'rate', score }); }
+
+  /** Tells an agent watching the conversation that the customer is typing (at most every 2 s). */
+  typing() {
+    const now = Date.now();
+    if (now - (this.lastTyping || 0) < 2000) return false;
+    this.lastTyping = now;
+    return this.#sendIfReady({ type: 'typing' });
+  }
+
   close() {
     this.closed = true;
     this.ws?.close();
+  }
+
+  #sendIfReady(frame) {
+    if (!this.ready) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
   }
 
   #onFrame(f) {

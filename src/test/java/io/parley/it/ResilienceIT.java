@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -35,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResilienceIT {
 
     /** A new folder per run; zonky must not clean it itself, or stopping the server (the outage) would delete the data. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Path dataDir = Path.of("target", "it-postgres-" + System.currentTimeMillis()).toAbsolutePath();
     private final int pgPort = ParleyProcess.freePort();
     private final FakeDeepSeek fake = FakeDeepSeek.get();
@@ -108,6 +113,61 @@ class ResilienceIT {
 
     @Test
     @Order(2)
+    void anAgentOnOneInstanceTakesOverACustomerOnTheOther() throws Exception {
+        String cookie = signIn(b, "admin", "resilience-admin-password");
+        try (ChatClient customer = ChatClient.connect(a.http());
+             ChatClient agent = ChatClient.connect(URI.create(b.http().toString().replace("/ws/chat", "/ws/agent")), cookie)) {
+            agent.nextOfType("ready");
+            String id = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("conversationId").asText();
+            customer.send(Map.of("type", "handoff"));
+            assertThat(customer.nextMatching(f -> "system".equals(f.path("role").asText())).path("kind").asText())
+                    .isEqualTo("handoff_requested"); // the console on the other instance counts as online
+            agent.nextMatching(f -> "activity".equals(f.path("type").asText()) && f.toString().contains(id));
+            agent.send(Map.of("type", "watch", "conversationId", id)).nextOfType("watching");
+
+            assertThat(post(b, "/api/conversations/" + id + "/take", cookie)).isEqualTo(200);
+            assertThat(customer.nextMatching(f -> "agent_joined".equals(f.path("kind").asText())).path("text").asText())
+                    .contains("Administrator");
+            agent.send(Map.of("type", "typing", "conversationId", id));
+            assertThat(customer.nextOfType("typing").path("role").asText()).isEqualTo("agent");
+            customer.send(Map.of("type", "typing"));
+            assertThat(agent.nextOfType("typing").path("role").asText()).isEqualTo("customer");
+            agent.send(Map.of("type", "message", "conversationId", id, "id", "agent-1", "text", "Hello from instance B"));
+            assertThat(customer.nextMatching(f -> "agent".equals(f.path("role").asText())).path("text").asText())
+                    .isEqualTo("Hello from instance B");
+            customer.send(Map.of("type", "message", "id", "cust-1", "text", "Hello from instance A"));
+            assertThat(agent.nextMatching(f -> "cust-1".equals(f.path("id").asText())).path("text").asText())
+                    .isEqualTo("Hello from instance A");
+            long agentRows = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'agent'", id);
+            long answers = sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant'", id);
+            System.out.printf("[resilience] cross-instance take-over: agent-messages=%d bot-answers-after-take-over=%d%n", agentRows, answers);
+            assertThat(agentRows).isEqualTo(1);
+            assertThat(answers).isZero();
+        }
+    }
+
+    /** A real form sign-in on one instance; the cookie it sets (the session key is shared). */
+    private static String signIn(ParleyProcess p, String user, String password) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base(p).resolve("/j_security_check"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=" + user + "&j_password=" + password)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("quarkus-credential="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    }
+
+    private static int post(ParleyProcess p, String path, String cookie) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base(p).resolve(path)).header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static URI base(ParleyProcess p) {
+        return URI.create(p.http().toString().replace("ws/chat", "").replace("/ws/chat", ""));
+    }
+
+    @Test
+    @Order(3)
     void killDashNineMidStreamThenResumeOnTheOtherInstanceAndRetry() throws Exception {
         fake.reset();
         fake.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER, 3, 40, true).paced(25)); // about 8 s, text from 5.5 s
@@ -154,7 +214,7 @@ class ResilienceIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void databaseStoppedAndStartedWhileAClientKeepsSending() throws Exception {
         fake.reset();
         int n = 6;
@@ -216,7 +276,7 @@ class ResilienceIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aClientThatDropsAfterEveryFrameAndHopsBetweenInstances() throws Exception {
         fake.reset();
         int n = 8;
@@ -271,7 +331,7 @@ class ResilienceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void sigtermLetsTheStreamingAnswerFinishThenClosesWith1012() throws Exception {
         fake.reset();
         fake.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER, 3, 40, true).paced(20)); // about 2 s

@@ -20,6 +20,11 @@ final class BrowserTests {
     }
 
     static void run(String script, String baseUrl) throws Exception {
+        run(script, baseUrl, java.util.Map.of());
+    }
+
+    /** As {@link #run(String, String)}, with environment variables for the script (accounts to sign in with). */
+    static void run(String script, String baseUrl, java.util.Map<String, String> env) throws Exception {
         boolean required = "required".equals(System.getenv("PARLEY_BROWSER_TESTS"));
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         boolean ready = new File(chromium).canExecute()
@@ -30,8 +35,9 @@ final class BrowserTests {
             assertThat(required).as(why).isFalse();
             Assumptions.abort(why);
         }
-        Process p = new ProcessBuilder("node", "tests/" + script, baseUrl)
-                .directory(new File("frontend")).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("node", "tests/" + script, baseUrl).directory(new File("frontend")).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String output;
         boolean finished = p.waitFor(120, TimeUnit.SECONDS);
         output = new String(p.getInputStream().readAllBytes());

@@ -1,0 +1,425 @@
+// The agent console: sign in, inbox with filters and search, live transcript, take over, reply,
+// hand back, resolve, notes, tags, exports. Plain ES module; the REST API is /api/*, live updates
+// come over /ws/agent (docs/protocol.md, "Agent socket"). Customer and model text is always set as
+// text, never as HTML.
+
+const $ = (sel) => document.querySelector(sel);
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+const PAGE_SIZE = 25;
+
+const state = {
+  me: null,
+  status: '',
+  page: 0,
+  total: 0,
+  rows: [],
+  selected: null,   // conversation id
+  detail: null,     // its transcript summary
+  lastSeq: 0,       // highest seq shown in the transcript
+  ws: null,
+  attempt: 0,
+};
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
+
+function newId() {
+  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+async function api(path, options = {}) {
+  const res = await fetch(path, { credentials: 'same-origin', ...options,
+    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}), ...options.headers } });
+  if (res.status === 401) { showSignIn(); throw new Error('Please sign in again.'); }
+  if (!res.ok) {
+    let detail = `${res.status}`;
+    try { detail = (await res.json()).detail || detail; } catch { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+const short = (iso) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+};
+const STATUS_LABEL = { bot: 'Bot', waiting_agent: 'Waiting', agent: 'With agent', resolved: 'Resolved', closed: 'Closed' };
+
+// ---- sign in / out ------------------------------------------------------------------------------
+
+function showSignIn() {
+  state.ws?.close();
+  state.ws = null;
+  $('#app').hidden = true;
+  $('#signin').hidden = false;
+  $('#username').focus();
+}
+
+$('#signin').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('#signin-error').textContent = '';
+  const res = await fetch('/j_security_check', { method: 'POST', credentials: 'same-origin',
+    body: new URLSearchParams(new FormData(e.target)) });
+  if (res.ok) { $('#password').value = ''; start(); } else { $('#signin-error').textContent = 'Wrong username or password.'; }
+});
+
+$('#signout').addEventListener('click', async () => {
+  try { await api('/api/agents/sign-out', { method: 'POST' }); } catch { /* signed out anyway */ }
+  state.selected = null;
+  showSignIn();
+});
+
+async function start() {
+  try {
+    state.me = await api('/api/agents/me');
+  } catch {
+    return; // showSignIn already ran
+  }
+  $('#signin').hidden = true;
+  $('#app').hidden = false;
+  $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
+  $('#open-agents').hidden = state.me.role !== 'admin';
+  connect();
+  await refreshList();
+}
+
+// ---- live socket --------------------------------------------------------------------------------
+
+function connect() {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`);
+  state.ws = ws;
+  ws.onopen = () => {
+    state.attempt = 0;
+    $('#live').textContent = 'live';
+    $('#live').className = 'pill online';
+    if (state.selected) ws.send(JSON.stringify({ type: 'watch', conversationId: state.selected, lastSeq: state.lastSeq }));
+  };
+  ws.onmessage = (e) => onFrame(JSON.parse(e.data));
+  ws.onclose = () => {
+    if (state.ws !== ws) return;
+    $('#live').textContent = 'reconnecting…';
+    $('#live').className = 'pill offline';
+    const delay = BACKOFF_MS[Math.min(state.attempt++, BACKOFF_MS.length - 1)];
+    setTimeout(async () => {
+      if (state.ws !== ws) return;
+      try { await api('/api/agents/me'); connect(); } catch { /* signed out: the sign-in form shows */ }
+    }, delay);
+  };
+}
+
+let listTimer;
+function onFrame(f) {
+  switch (f.type) {
+    case 'activity':
+      clearTimeout(listTimer);
+      listTimer = setTimeout(refreshList, 150);
+      break;
+    case 'message':
+      if (f.seq > state.lastSeq) {
+        appendMessage(f);
+        state.lastSeq = f.seq;
+        if (f.role === 'system' || f.role === 'agent') hideTyping();
+        if (f.role === 'system') refreshDetail();
+      }
+      break;
+    case 'answer.start': streamStart(f); break;
+    case 'answer.delta': streamDelta(f); break;
+    case 'answer.end':
+      $(`[data-turn="${CSS.escape(f.turn)}"]`)?.remove();
+      if (f.seq > state.lastSeq) { appendMessage(f); state.lastSeq = f.seq; }
+      break;
+    case 'typing':
+      if (f.role === 'customer') showTyping();
+      break;
+    case 'error':
+      if (f.code !== 'model_unavailable') $('#action-error').textContent = f.message;
+      break;
+    default:
+      break;
+  }
+}
+
+let typingTimer;
+function showTyping() {
+  $('#customer-typing').hidden = false;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideTyping, 4000);
+}
+function hideTyping() { $('#customer-typing').hidden = true; clearTimeout(typingTimer); }
+
+// ---- inbox --------------------------------------------------------------------------------------
+
+function filterParams() {
+  const p = new URLSearchParams();
+  if (state.status) p.set('status', state.status);
+  for (const id of ['q', 'intent', 'agent', 'from', 'to']) {
+    const v = $(`#${id}`).value.trim();
+    if (v) p.set(id, v);
+  }
+  return p;
+}
+
+async function refreshList() {
+  const p = filterParams();
+  p.set('page', state.page);
+  p.set('size', PAGE_SIZE);
+  let data;
+  try { data = await api(`/api/inbox?${p}`); } catch (e) { $('#action-error').textContent = e.message; return; }
+  state.rows = data.items;
+  state.total = data.total;
+  let all = 0;
+  for (const [status, n] of Object.entries(data.counts)) {
+    all += n;
+    const c = document.querySelector(`[data-count="${status}"]`);
+    if (c) c.textContent = n;
+  }
+  document.querySelector('[data-count=""]').textContent = all;
+  $('#export-all').href = `/api/inbox/export.csv?${filterParams()}`;
+  $('#page').textContent = data.total ? `${state.page * PAGE_SIZE + 1}–${state.page * PAGE_SIZE + data.items.length} of ${data.total}` : 'No conversations';
+  $('#prev').disabled = state.page === 0;
+  $('#next').disabled = (state.page + 1) * PAGE_SIZE >= data.total;
+  const list = $('#conversations');
+  list.replaceChildren(...data.items.map(rowElement));
+}
+
+function rowElement(r) {
+  const li = el('li', `row status-${r.status}`);
+  li.setAttribute('role', 'option');
+  li.tabIndex = -1;
+  li.dataset.id = r.id;
+  li.setAttribute('aria-selected', String(r.id === state.selected));
+  const top = el('div', 'row-top');
+  top.append(el('span', `pill ${r.status}`, STATUS_LABEL[r.status] || r.status));
+  if (r.lastIntent) top.append(el('span', 'chip intent', r.lastIntent));
+  if (r.rating) top.append(el('span', 'chip rating', `★ ${r.rating}`));
+  if (r.agentName) top.append(el('span', 'chip agent', r.agentName));
+  top.append(el('time', 'time', short(r.updatedAt)));
+  li.append(top, el('div', 'preview', r.lastText || '(no messages yet)'));
+  li.addEventListener('click', () => select(r.id));
+  return li;
+}
+
+for (const tab of document.querySelectorAll('#tabs [role=tab]')) {
+  tab.addEventListener('click', () => {
+    state.status = tab.dataset.status;
+    state.page = 0;
+    document.querySelectorAll('#tabs [role=tab]').forEach((t) => t.setAttribute('aria-selected', String(t === tab)));
+    refreshList();
+  });
+}
+document.querySelector('#tabs [data-status=""]').setAttribute('aria-selected', 'true');
+let searchTimer;
+for (const id of ['q', 'intent', 'agent', 'from', 'to']) {
+  $(`#${id}`).addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { state.page = 0; refreshList(); }, 250); });
+}
+$('#prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); refreshList(); });
+$('#next').addEventListener('click', () => { state.page += 1; refreshList(); });
+
+// ---- one conversation ---------------------------------------------------------------------------
+
+async function select(id) {
+  state.selected = id;
+  state.lastSeq = 0;
+  document.querySelectorAll('#conversations .row').forEach((r) => r.setAttribute('aria-selected', String(r.dataset.id === id)));
+  $('#transcript').replaceChildren();
+  hideTyping();
+  $('#action-error').textContent = '';
+  const t = await refreshDetail();
+  if (!t || state.selected !== id) return;
+  for (const m of t.messages) appendMessage(m);
+  state.lastSeq = t.messages.length ? t.messages[t.messages.length - 1].seq : 0;
+  // live from here on: everything stored after what the transcript showed
+  if (state.ws?.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ type: 'watch', conversationId: id, lastSeq: state.lastSeq }));
+}
+
+async function refreshDetail() {
+  const id = state.selected;
+  if (!id) return null;
+  let t;
+  try { t = await api(`/api/conversations/${id}`); } catch (e) { $('#action-error').textContent = e.message; return null; }
+  if (state.selected !== id) return null;
+  const c = t.conversation;
+  state.detail = c;
+  $('#empty').hidden = true;
+  $('#conversation').hidden = false;
+  $('#conv-title').textContent = `Conversation ${c.id.slice(0, 8)} · ${c.locale || '—'} · started ${when(c.createdAt)}`;
+  $('#conv-status').textContent = STATUS_LABEL[c.status] || c.status;
+  $('#conv-status').className = `pill ${c.status}`;
+  $('#conv-agent').textContent = c.agentName ? `Agent: ${c.agentName}` : '';
+  $('#conv-rating').textContent = c.rating ? `Rated ${c.rating}/5${c.ratingComment ? ` “${c.ratingComment}”` : ''}` : '';
+  const mine = c.status === 'agent' && c.agent === state.me.username;
+  $('#take').disabled = mine || c.status === 'closed';
+  $('#handback').disabled = !(c.status === 'agent' && (mine || state.me.role === 'admin'));
+  $('#resolve').disabled = !['bot', 'waiting_agent', 'agent'].includes(c.status);
+  $('#reply').disabled = !mine;
+  $('#reply').placeholder = mine ? 'Reply to the customer (Enter sends, Shift+Enter new line)' : 'Take the conversation over to reply';
+  $('#reply-form button').disabled = !mine;
+  for (const kind of ['json', 'csv', 'html']) $(`#export-${kind}`).href = `/api/conversations/${id}/export.${kind}`;
+  $('#tags').value = c.tags.join(', ');
+  $('#notes').replaceChildren(...t.notes.map((n) => {
+    const li = el('li');
+    li.append(el('div', 'note-meta', `${n.author} · ${when(n.at)}`), el('div', 'note-text', n.text));
+    return li;
+  }));
+  $('#history').replaceChildren(...t.history.map((h) => el('li', null, `${when(h.at)}: ${h.from} → ${h.to} (${h.actor})`)));
+  return t;
+}
+
+function appendMessage(m) {
+  const box = $('#transcript');
+  if (box.querySelector(`[data-seq="${m.seq}"]`)) return;
+  const div = el('div', `line ${m.role}`);
+  div.dataset.seq = m.seq;
+  const head = el('div', 'line-head');
+  head.append(el('span', 'who', m.role === 'agent' ? (m.author || 'Agent') : m.role), el('time', 'time', when(m.at)));
+  div.append(head, el('div', 'text', m.text));
+  if (m.role === 'assistant') div.append(answerMeta(m));
+  box.append(div);
+  box.scrollTop = box.scrollHeight;
+}
+
+function answerMeta(m) {
+  const meta = el('div', 'meta');
+  if (m.intent) meta.append(el('span', 'chip intent', `${m.intent}${typeof m.confidence === 'number' ? ` ${Math.round(m.confidence * 100)}%` : ''}`));
+  for (const e of m.entities || []) meta.append(el('span', 'chip entity', `${e.type}: ${e.value}`));
+  if (m.source) meta.append(el('span', 'chip source', [m.source, m.provider, m.model].filter(Boolean).join(' · ')));
+  const tokens = m.promptTokens != null ? `${m.promptTokens}+${m.completionTokens ?? 0} tokens` : null;
+  const timing = m.firstTokenMs != null ? `first token ${m.firstTokenMs} ms, total ${m.totalMs} ms` : null;
+  if (tokens || timing) meta.append(el('span', 'chip cost', [tokens, timing].filter(Boolean).join(' · ')));
+  if (m.state && m.state !== 'complete') meta.append(el('span', 'chip warn', m.state));
+  if (m.handoff) meta.append(el('span', 'chip warn', 'asked for a person'));
+  return meta;
+}
+
+function streamStart(f) {
+  let div = document.querySelector(`[data-turn="${CSS.escape(f.turn)}"]`);
+  if (!div) {
+    div = el('div', 'line assistant streaming');
+    div.dataset.turn = f.turn;
+    div.append(el('div', 'line-head', 'assistant (answering…)'), el('div', 'text', ''));
+    $('#transcript').append(div);
+  }
+}
+
+function streamDelta(f) {
+  const div = document.querySelector(`[data-turn="${CSS.escape(f.turn)}"]`);
+  if (div) {
+    div.querySelector('.text').textContent += f.text;
+    $('#transcript').scrollTop = $('#transcript').scrollHeight;
+  }
+}
+
+async function act(path) {
+  $('#action-error').textContent = '';
+  try { await api(`/api/conversations/${state.selected}/${path}`, { method: 'POST' }); } catch (e) { $('#action-error').textContent = e.message; }
+  await refreshDetail();
+  refreshList();
+}
+$('#take').addEventListener('click', () => act('take').then(() => $('#reply').focus()));
+$('#handback').addEventListener('click', () => act('hand-back'));
+$('#resolve').addEventListener('click', () => act('resolve'));
+
+$('#reply-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('#reply').value.trim();
+  if (!text || !state.selected) return;
+  if (state.ws?.readyState !== WebSocket.OPEN) { $('#action-error').textContent = 'Not connected; try again in a moment.'; return; }
+  state.ws.send(JSON.stringify({ type: 'message', conversationId: state.selected, id: newId(), text }));
+  $('#reply').value = '';
+});
+$('#reply').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('#reply-form').requestSubmit(); }
+});
+let lastTyping = 0;
+$('#reply').addEventListener('input', () => {
+  if (Date.now() - lastTyping > 2000 && state.ws?.readyState === WebSocket.OPEN) {
+    lastTyping = Date.now();
+    state.ws.send(JSON.stringify({ type: 'typing', conversationId: state.selected }));
+  }
+});
+
+$('#note-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = $('#note').value.trim();
+  if (!text) return;
+  try {
+    await api(`/api/conversations/${state.selected}/notes`, { method: 'POST', body: JSON.stringify({ text }) });
+    $('#note').value = '';
+    refreshDetail();
+  } catch (err) { $('#action-error').textContent = err.message; }
+});
+$('#tags-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const tags = $('#tags').value.split(',').map((t) => t.trim()).filter(Boolean);
+  try {
+    await api(`/api/conversations/${state.selected}/tags`, { method: 'PUT', body: JSON.stringify(tags) });
+    refreshDetail();
+  } catch (err) { $('#action-error').textContent = err.message; }
+});
+
+// ---- keyboard -----------------------------------------------------------------------------------
+
+document.addEventListener('keydown', (e) => {
+  if ($('#app').hidden || e.ctrlKey || e.metaKey || e.altKey) return;
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
+  if (e.key === 'Escape' && typing) { document.activeElement.blur(); return; }
+  if (typing) return;
+  const move = (delta) => {
+    const i = state.rows.findIndex((r) => r.id === state.selected);
+    const next = state.rows[Math.min(state.rows.length - 1, Math.max(0, i + delta))];
+    if (next) { select(next.id); document.querySelector(`#conversations [data-id="${next.id}"]`)?.scrollIntoView({ block: 'nearest' }); }
+  };
+  const keys = {
+    '/': () => $('#q').focus(),
+    j: () => move(1),
+    ArrowDown: () => move(1),
+    k: () => move(-1),
+    ArrowUp: () => move(-1),
+    t: () => !$('#take').disabled && $('#take').click(),
+    b: () => !$('#handback').disabled && $('#handback').click(),
+    r: () => !$('#resolve').disabled && $('#resolve').click(),
+  };
+  if (keys[e.key] && (state.selected || ['/', 'j', 'k', 'ArrowDown', 'ArrowUp'].includes(e.key))) { e.preventDefault(); keys[e.key](); }
+});
+
+// ---- accounts -----------------------------------------------------------------------------------
+
+async function loadAgents() {
+  const agents = await api('/api/agents');
+  $('#agents').replaceChildren(...agents.map((a) => {
+    const tr = el('tr');
+    tr.append(el('td', null, a.username), el('td', null, a.displayName), el('td', null, a.role), el('td', null, when(a.lastSeenAt) || '—'));
+    return tr;
+  }));
+}
+$('#open-agents').addEventListener('click', async () => { await loadAgents(); $('#agents-dialog').showModal(); });
+$('#new-agent').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  const error = form.querySelector('.error');
+  error.textContent = '';
+  try {
+    await api('/api/agents', { method: 'POST', body: JSON.stringify(Object.fromEntries(new FormData(form))) });
+    form.reset();
+    await loadAgents();
+  } catch (err) { error.textContent = err.message; }
+});
+$('#open-account').addEventListener('click', () => $('#account-dialog').showModal());
+$('#password-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.target;
+  const error = form.querySelector('.error');
+  try {
+    await api('/api/agents/me/password', { method: 'PUT', body: JSON.stringify(Object.fromEntries(new FormData(form))) });
+    form.reset();
+    error.textContent = 'Password changed.';
+  } catch (err) { error.textContent = err.message; }
+});
+
+start();

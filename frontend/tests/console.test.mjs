@@ -1,0 +1,97 @@
+// The agent console, as an agent uses it next to a customer on the chat page: sign in, find the
+// conversation the customer just started, take it over, reply, see the customer's next message
+// arrive live, resolve, see the rating. Run: PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. node tests/console.test.mjs URL
+import assert from 'node:assert/strict';
+import { launch, baseUrl } from './browser.mjs';
+
+const base = baseUrl();
+const user = process.env.PARLEY_AGENT_USER;
+const password = process.env.PARLEY_AGENT_PASSWORD;
+const marker = `parcel-${Date.now().toString(36)}`;
+const browser = await launch();
+try {
+  const agent = await (await browser.newContext()).newPage();
+  const customer = await (await browser.newContext()).newPage();
+  for (const p of [agent, customer]) p.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
+
+  // sign in: a wrong password is refused, the right one opens the console
+  await agent.goto(`${base}/console/`);
+  await agent.fill('#username', user);
+  await agent.fill('#password', 'not-the-password');
+  await agent.click('#signin button[type=submit]');
+  await agent.waitForFunction(() => document.querySelector('#signin-error').textContent.includes('Wrong'));
+  await agent.fill('#password', password);
+  await agent.press('#password', 'Enter');
+  await agent.waitForSelector('#live.online');
+  assert.match(await agent.textContent('#me'), /Cora/);
+
+  // a customer starts a conversation; the agent watches the Waiting tab for it
+  await customer.goto(`${base}/`);
+  await customer.waitForSelector('#status.online');
+  await customer.fill('#text', `my ${marker} arrived damaged`);
+  await customer.keyboard.press('Enter');
+  await customer.waitForSelector('.msg.assistant:not(.streaming) .chip.intent');
+  await agent.click('#tabs [data-status="waiting_agent"]');
+  await agent.click('#q');
+  await agent.keyboard.type(marker);
+  await agent.waitForFunction(() => document.querySelector('#page').textContent === 'No conversations');
+
+  // the customer asks for a person: the conversation appears in the agent's list by itself (no reload)
+  await customer.click('#handoff');
+  await customer.waitForSelector('.msg.system[data-kind="handoff_requested"]');
+  await agent.waitForFunction(() => document.querySelectorAll('#conversations .row').length === 1);
+  await agent.keyboard.press('Escape');
+  await agent.keyboard.press('j'); // open the first conversation from the keyboard
+  await agent.waitForFunction((m) => document.querySelector('#transcript')?.textContent.includes(m), marker);
+  assert.equal(await agent.textContent('#conv-status'), 'Waiting');
+  assert.ok(await agent.locator('#transcript .line.assistant .chip.intent').count() >= 1, 'answers show their intent');
+
+  // take over with the keyboard: the customer is told a person joined
+  await agent.keyboard.press('t');
+  await agent.waitForFunction(() => document.querySelector('#conv-status').textContent === 'With agent');
+  const joined = customer.locator('.msg.system[data-kind="agent_joined"]');
+  await joined.waitFor();
+  assert.match(await joined.textContent(), /Cora from our support team has joined/);
+
+  // the agent types (the customer sees it) and replies with Enter
+  await agent.focus('#reply');
+  await agent.keyboard.type('Sorry to hear that! ');
+  await customer.waitForSelector('#typing:not([hidden])');
+  assert.match(await customer.textContent('#typing'), /Cora is typing/);
+  await agent.keyboard.type('I am sending a replacement today.');
+  await agent.keyboard.press('Enter');
+  const reply = customer.locator('.msg.agent');
+  await reply.waitFor();
+  assert.equal(await reply.locator('.text').textContent(), 'Sorry to hear that! I am sending a replacement today.');
+  assert.equal(await reply.locator('.author').textContent(), 'Cora');
+  await customer.waitForSelector('#typing', { state: 'hidden' }); // the indicator goes with the message
+
+  // the customer's next message arrives in the console live, and their typing shows there first
+  await customer.click('#text');
+  await customer.keyboard.type('Thank you, that is great', { delay: 100 }); // typing is announced every 2 s
+  await agent.waitForSelector('#customer-typing:not([hidden])');
+  await customer.keyboard.press('Enter');
+  await agent.waitForFunction(() => [...document.querySelectorAll('#transcript .line.customer .text')]
+    .some((t) => t.textContent === 'Thank you, that is great'));
+  await customer.waitForTimeout(300);
+  assert.equal(await customer.locator('.msg.assistant').count(), 1, 'the bot stays silent while an agent has the conversation');
+
+  // resolve: the customer rates it, and the rating shows in the console
+  await agent.keyboard.press('Escape');
+  await agent.keyboard.press('r');
+  await customer.waitForSelector('#rating:not([hidden])');
+  await customer.click('#rating label:nth-child(5)');
+  await customer.fill('#rating-comment', 'Quick and kind');
+  await customer.click('#rating button[type=submit]');
+  await customer.waitForSelector('.msg.system[data-kind="rated"]');
+  await agent.waitForFunction(() => document.querySelector('#conv-rating').textContent.includes('Rated 5/5'));
+  assert.equal(await agent.textContent('#conv-status'), 'Resolved');
+
+  // the export links point at this conversation
+  const href = await agent.getAttribute('#export-html', 'href');
+  const html = await (await agent.request.get(`${base}${href}`)).text();
+  assert.match(html, new RegExp(marker));
+  console.log('console: signed in, found, took over, replied, saw the customer live, resolved and rated OK');
+} finally {
+  await browser.close();
+}
