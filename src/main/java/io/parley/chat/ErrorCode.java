@@ -19,8 +19,6 @@ public enum ErrorCode {
     CONVERSATION_CLOSED("conversation_closed"),
     /** The frame does not fit the conversation's state (a rating before it is resolved, a reply without taking it over). */
     NOT_ALLOWED("not_allowed"),
-    /** A frame type this server version does not handle yet. */
-    UNSUPPORTED("unsupported"),
     INTERNAL("internal");
 
     public final String wire;
