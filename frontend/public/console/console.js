@@ -248,7 +248,8 @@ async function refreshDetail() {
   state.detail = c;
   $('#empty').hidden = true;
   $('#conversation').hidden = false;
-  $('#conv-title').textContent = `Conversation ${c.id.slice(0, 8)} · ${c.locale || '—'} · started ${when(c.createdAt)}`;
+  $('#conv-title').textContent = [`Conversation ${c.id.slice(0, 8)}`, c.locale, c.site && `from ${c.site}`,
+    c.userId && `user ${c.userId}`, `started ${when(c.createdAt)}`].filter(Boolean).join(' · ');
   $('#conv-status').textContent = STATUS_LABEL[c.status] || c.status;
   $('#conv-status').className = `pill ${c.status}`;
   $('#conv-agent').textContent = c.agentName ? `Agent: ${c.agentName}` : '';

@@ -18,8 +18,14 @@ function newId() {
  * `typing` {role, name}, `error`.
  */
 export class ParleyClient extends EventTarget {
-  constructor({ url, storageKey = 'parley', locale } = {}) {
+  /**
+   * @param url        the customer socket (default: this page's host)
+   * @param storageKey where the token is kept in localStorage
+   * @param identity   a verified site user {userId, userHash}: opens their one conversation on any device
+   */
+  constructor({ url, storageKey = 'parley', locale, identity } = {}) {
     super();
+    this.identity = identity && identity.userId ? identity : null;
     this.url = url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/chat`;
     this.storageKey = storageKey;
     this.locale = locale || navigator.language;
@@ -41,6 +47,7 @@ export class ParleyClient extends EventTarget {
     ws.onopen = () => {
       const hello = { type: 'hello', locale: this.locale };
       if (this.token) { hello.token = this.token; hello.lastSeq = this.lastSeq; }
+      if (this.identity) { hello.userId = this.identity.userId; hello.userHash = this.identity.userHash; }
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (e) => this.#onFrame(JSON.parse(e.data));
@@ -90,7 +97,9 @@ export class ParleyClient extends EventTarget {
   #onFrame(f) {
     switch (f.type) {
       case 'ready':
-        if (this.token && this.token !== f.token) this.lastSeq = 0;
+        // another conversation than the one on screen (the old token opened nothing): start from its beginning
+        if (this.conversationId && this.conversationId !== f.conversationId) this.lastSeq = 0;
+        this.conversationId = f.conversationId;
         this.token = f.token;
         this.ready = true;
         this.attempt = 0;
@@ -106,7 +115,7 @@ export class ParleyClient extends EventTarget {
         this.#stored(f, 'answer.end');
         break;
       case 'error':
-        if (f.code === 'unauthorized') {
+        if (f.code === 'unauthorized' && !this.identity) {
           // the stored token no longer opens a conversation: start a new one
           localStorage.removeItem(`${this.storageKey}.token`);
           this.lastSeq = 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.agent.Handoff;
 import io.parley.conversation.ConflictException;
 import io.parley.conversation.Conversation;
+import io.parley.widget.Identity;
 import io.parley.conversation.ConversationStore;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -35,10 +36,12 @@ public class ChatProtocol {
     private final TurnService turns;
     private final ChatConfig config;
     private final Handoff handoff;
+    private final Identity identity;
 
     ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, TurnService turns, ChatConfig config,
-                 Handoff handoff) {
+                 Handoff handoff, Identity identity) {
         this.handoff = handoff;
+        this.identity = identity;
         this.json = json;
         this.frames = frames;
         this.hub = hub;
@@ -104,8 +107,26 @@ public class ChatProtocol {
             reject(connection, ErrorCode.BAD_FRAME, "\"lastSeq\" must be a number.");
             return;
         }
+        String site = connection.handshakeRequest().header("Origin");
+        Optional<String> userId = optionalText(frame, "userId");
+        if (userId.isPresent()) {
+            // a verified site user: their identity, not a token, opens their one conversation
+            if (userId.get().length() > 200 || !identity.verify(userId.get(), optionalText(frame, "userHash").orElse(null))) {
+                reject(connection, ErrorCode.UNAUTHORIZED, identity.configured()
+                        ? "The user's identity could not be verified (userHash must be HMAC-SHA256 of userId with the site's secret)."
+                        : "Verified identities are not enabled on this server (parley.widget.identity-secret).");
+                return;
+            }
+            ConversationStore.Opened opened = store.openForUser(userId.get(), locale, site);
+            Conversation c = opened.conversation();
+            hub.sweepInterrupted(c.id);
+            long lastSeq = token.flatMap(store::findByToken).filter(k -> k.id.equals(c.id)).isPresent() ? Math.max(0, lastSeqNode.asLong(0)) : 0;
+            Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
+            connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
+            return;
+        }
         if (token.isEmpty()) {
-            ConversationStore.Opened opened = store.create(locale);
+            ConversationStore.Opened opened = store.create(locale, site, null);
             Conversation c = opened.conversation();
             Subscriber subscriber = hub.join(c.id, connection, 0, 0, seq -> frames.ready(c.id, opened.token(), seq, c.status));
             connection.userData().put(SESSION, new Session(c.id, locale, subscriber));

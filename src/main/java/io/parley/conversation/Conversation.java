@@ -52,4 +52,11 @@ public class Conversation extends PanacheEntityBase {
 
     @Column(name = "rated_at")
     public OffsetDateTime ratedAt;
+
+    /** A verified site user (widget identity): their one conversation across devices. */
+    @Column(name = "external_user_id")
+    public String externalUserId;
+
+    /** The site (browser Origin) the conversation was started from, when known. */
+    public String site;
 }

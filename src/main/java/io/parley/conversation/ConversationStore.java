@@ -66,17 +66,46 @@ public class ConversationStore {
 
     @Transactional
     public Opened create(String locale) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return create(locale, null, null);
+    }
+
+    @Transactional
+    public Opened create(String locale, String site, String externalUserId) {
+        String token = newToken();
         Conversation c = new Conversation();
         c.id = UUID.randomUUID();
         c.tokenHash = hash(token);
         c.locale = locale;
+        c.site = site;
+        c.externalUserId = externalUserId;
         c.createdAt = now();
         c.updatedAt = c.createdAt;
         conversations.persist(c);
         return new Opened(c, token);
+    }
+
+    /**
+     * A verified site user's conversation: their latest one that is not closed, or a new one. Its
+     * token is replaced (only a hash is kept, so the old one cannot be returned): the user's devices
+     * open it with their identity, not with the token.
+     */
+    @Transactional
+    public Opened openForUser(String externalUserId, String locale, String site) {
+        Optional<Conversation> latest = conversations.find(
+                "externalUserId = ?1 and status <> 'closed' order by updatedAt desc", externalUserId).firstResultOptional();
+        if (latest.isEmpty()) {
+            return create(locale, site, externalUserId);
+        }
+        Conversation c = conversations.lock(latest.get().id);
+        String token = newToken();
+        c.tokenHash = hash(token);
+        return new Opened(c, token);
+    }
+
+    private static String newToken() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     @Transactional

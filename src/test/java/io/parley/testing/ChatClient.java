@@ -27,20 +27,28 @@ public final class ChatClient implements AutoCloseable {
     private volatile Integer closeCode;
 
     private ChatClient(URI uri) {
-        this(uri, null);
+        this(uri, null, null);
     }
 
-    private ChatClient(URI uri, String cookie) {
+    private ChatClient(URI uri, String cookie, String origin) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (cookie != null) {
             builder.header("Cookie", cookie);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin); // as a browser on that site would send it
         }
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     /** Opens a socket sending a Cookie header (an agent console's session), given its HTTP URL. */
     public static ChatClient connect(URI httpUrl, String cookie) {
-        return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), cookie);
+        return connect(httpUrl, cookie, null);
+    }
+
+    /** Opens a socket as a page on {@code origin} would (and with a cookie, when given). */
+    public static ChatClient connect(URI httpUrl, String cookie, String origin) {
+        return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), cookie, origin);
     }
 
     /** Opens {@code /ws/chat} on the app under test, given its HTTP URL. */

@@ -1,0 +1,54 @@
+package io.parley.widget;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A demo "customer website" on its own port (so a different origin from Parley), embedding the
+ * widget with the documented snippet. Only when {@code parley.widget.demo-port} is set.
+ */
+@ApplicationScoped
+public class DemoSite {
+
+    private static final Logger LOG = Logger.getLogger(DemoSite.class);
+
+    void start(@Observes StartupEvent event, Vertx vertx, WidgetConfig config,
+               @ConfigProperty(name = "quarkus.http.port") int parleyPort) {
+        if (config.demoPort().isEmpty()) {
+            return;
+        }
+        String page = resource("demo/index.html");
+        HttpServer server = vertx.createHttpServer();
+        server.requestHandler(req -> {
+            if (!"/".equals(req.path()) && !"/index.html".equals(req.path())) {
+                req.response().setStatusCode(404).end("not found");
+                return;
+            }
+            // the widget comes from Parley on the same host name as this page, on Parley's port
+            String host = req.authority() == null ? config.demoHost() : req.authority().host();
+            req.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                    .end(page.replace("{{PARLEY}}", "http://" + host + ":" + parleyPort));
+        }).listen(config.demoPort().get(), config.demoHost())
+                .onSuccess(s -> LOG.infof("widget demo site on http://%s:%d/ (a different origin from Parley)",
+                        config.demoHost(), s.actualPort()))
+                .onFailure(e -> LOG.errorf("widget demo site could not start: %s", e.getMessage()));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = DemoSite.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.parley.widget;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Enforces {@code parley.widget.allowed-origins}: the widget's files are served (with CORS, as the
+ * widget loads its modules cross-origin) and customer sockets are opened only for allowed sites.
+ */
+@ApplicationScoped
+public class WidgetGate implements HttpUpgradeCheck {
+
+    private static final Logger LOG = Logger.getLogger(WidgetGate.class);
+
+    private final Origins origins;
+
+    WidgetGate(Origins origins) {
+        this.origins = origins;
+    }
+
+    void filters(@Observes Filters filters) {
+        filters.register(rc -> {
+            String path = rc.normalizedPath();
+            if (path.equals("/widget.js") || path.startsWith("/widget/") || path.equals("/js/parley-client.js")) {
+                String origin = rc.request().getHeader("Origin");
+                String site = origin != null ? origin : Origins.originOf(rc.request().getHeader("Referer"));
+                if (!origins.allowed(site, rc.request().host())) {
+                    LOG.debugf("widget file %s refused to %s", path, site);
+                    rc.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
+                            .end("This site may not embed Parley's widget (parley.widget.allowed-origins).");
+                    return;
+                }
+                if (origin != null) {
+                    rc.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+                }
+            }
+            rc.next();
+        }, 100);
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (!context.httpRequest().path().startsWith("/ws/chat")) {
+            return CheckResult.permitUpgrade();
+        }
+        String origin = context.httpRequest().getHeader("Origin");
+        if (origins.allowed(origin, context.httpRequest().host())) {
+            return CheckResult.permitUpgrade();
+        }
+        LOG.infof("customer socket refused to origin %s (not in parley.widget.allowed-origins)", origin);
+        return CheckResult.rejectUpgrade(403);
+    }
+}
