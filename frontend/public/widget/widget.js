@@ -189,7 +189,7 @@ export function mount(options, base) {
     chips.replaceChildren(...(list || []).slice(0, 4).map((s) => {
       const c = el('button', 'chip', s);
       c.type = 'button';
-      c.addEventListener('click', () => say(s));
+      c.addEventListener('click', () => { say(s); input.focus(); }); // the chip goes away: keep the keyboard in the input
       return c;
     }));
   }
