@@ -30,7 +30,9 @@ const logFile = path.join(root, 'bench/.data/parley.log');
 async function startParley() {
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(java, ['-jar', jar], {
+  // PARLEY_BENCH_JVM_ARGS: extra JVM flags for Parley, e.g. -XX:StartFlightRecording=filename=p.jfr,settings=profile
+  const jvmArgs = (process.env.PARLEY_BENCH_JVM_ARGS || '').split(' ').filter(Boolean);
+  const child = spawn(java, [...jvmArgs, '-jar', jar], {
     cwd: root,
     env: { ...process.env, QUARKUS_HTTP_PORT: String(port), PARLEY_DB_DATA_DIR: dataDir,
       PARLEY_LLM_BASE_URL: `http://127.0.0.1:${model.port}`, PARLEY_LLM_API_KEY: 'bench-key',

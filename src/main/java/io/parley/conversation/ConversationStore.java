@@ -1,8 +1,8 @@
 package io.parley.conversation;
 
 import io.quarkus.hibernate.orm.panache.Panache;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.transaction.Transactional;
 
 import java.nio.charset.StandardCharsets;
@@ -39,10 +39,19 @@ public class ConversationStore {
     private final MessageRepository messages;
     private final Instance instance;
 
-    ConversationStore(ConversationRepository conversations, MessageRepository messages, Instance instance) {
+    private final TurnSql sql;
+
+    ConversationStore(ConversationRepository conversations, MessageRepository messages, Instance instance,
+                      javax.sql.DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.conversations = conversations;
         this.messages = messages;
         this.instance = instance;
+        this.sql = new TurnSql(dataSource, json);
+    }
+
+    /** Written in the same transaction as an answer (the model attempt's accounting row). */
+    @FunctionalInterface
+    public interface SqlWrite extends TurnSql.Write {
     }
 
     /** A new conversation and the token that alone can reopen it (only its hash is stored). */
@@ -113,9 +122,12 @@ public class ConversationStore {
         return conversations.findByTokenHash(hash(token));
     }
 
-    @Transactional
     public List<Message> messagesAfter(UUID conversationId, long seq) {
-        return messages.after(conversationId, seq);
+        try {
+            return sql.after(conversationId, seq);
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
     }
 
     /** The last stored seq of each conversation (one query for many). */
@@ -132,8 +144,22 @@ public class ConversationStore {
      * A message to a resolved conversation reopens it; a closed one refuses it.
      * A concurrent duplicate makes this throw a constraint violation; calling again then finds it.
      */
-    @Transactional
     public Accepted accept(UUID conversationId, String msgId, String text, int historySize) {
+        try {
+            TurnSql.Stored stored = sql.accept(conversationId, msgId, text, historySize, instance.key(), now());
+            if (stored != null) {
+                return new Accepted(stored.customer(), null, false, stored.history(), stored.priority(), stored.status(), stored.reserved());
+            }
+        } catch (java.sql.SQLException e) {
+            if (!"23505".equals(e.getSQLState())) { // 23505: the id is known, the general path finds its message
+                throw new StorageException(e);
+            }
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> acceptGeneral(conversationId, msgId, text, historySize));
+    }
+
+    /** Resends, and messages to resolved or closed conversations: rare, so plain entities. */
+    private Accepted acceptGeneral(UUID conversationId, String msgId, String text, int historySize) {
         Optional<Message> known = messages.findByMsgId(conversationId, msgId);
         if (known.isPresent()) {
             Message original = known.get();
@@ -196,9 +222,12 @@ public class ConversationStore {
     }
 
     /** What the customer has seen so far, so that a crash leaves it stored. */
-    @Transactional
     public void savePartial(long answerId, String text) {
-        messages.update("text = ?1 where id = ?2 and state = 'streaming'", text, answerId);
+        try {
+            sql.savePartial(answerId, text);
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
     }
 
     /**
@@ -206,10 +235,22 @@ public class ConversationStore {
      * If another instance meanwhile declared it interrupted (this one lost its database session),
      * the answer is stored as a new message instead.
      */
-    @Transactional
-    public Message completeAnswer(long answerId, Message answer, PanacheEntityBase alsoStore) {
+    public Message completeAnswer(long answerId, Message answer, SqlWrite alsoStore) {
+        try {
+            Message stored = sql.complete(answerId, answer, alsoStore, instance.key(), now());
+            if (stored != null) {
+                return stored;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> completeGeneral(answerId, answer, alsoStore));
+    }
+
+    /** The reserved row was declared interrupted meanwhile (this instance lost its database session): rare. */
+    private Message completeGeneral(long answerId, Message answer, SqlWrite alsoStore) {
         if (alsoStore != null) {
-            alsoStore.persist(); // the model attempt's accounting row: same transaction, one commit
+            Panache.getEntityManager().unwrap(org.hibernate.Session.class).doWork(alsoStore::insert);
         }
         Message row = messages.findById(answerId);
         Conversation c = conversations.lock(answer.conversationId);
