@@ -73,13 +73,23 @@ public class ConversationStore {
                            ConversationStatus status, Long reserved) {
     }
 
-    @Transactional
     public Opened create(String locale) {
         return create(locale, null, null);
     }
 
-    @Transactional
+    /** A new conversation: one INSERT, no entity (every new visitor pays for it). */
     public Opened create(String locale, String site, String externalUserId) {
+        Opened opened = fresh(locale, site, externalUserId);
+        try {
+            sql.insert(opened.conversation());
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
+        return opened;
+    }
+
+    /** A conversation not stored yet, and its token (only the token's hash is ever stored). */
+    private static Opened fresh(String locale, String site, String externalUserId) {
         String token = newToken();
         Conversation c = new Conversation();
         c.id = UUID.randomUUID();
@@ -89,7 +99,6 @@ public class ConversationStore {
         c.externalUserId = externalUserId;
         c.createdAt = now();
         c.updatedAt = c.createdAt;
-        conversations.persist(c);
         return new Opened(c, token);
     }
 
@@ -103,7 +112,9 @@ public class ConversationStore {
         Optional<Conversation> latest = conversations.find(
                 "externalUserId = ?1 and status <> 'closed' order by updatedAt desc", externalUserId).firstResultOptional();
         if (latest.isEmpty()) {
-            return create(locale, site, externalUserId);
+            Opened opened = fresh(locale, site, externalUserId);
+            conversations.persist(opened.conversation());
+            return opened;
         }
         Conversation c = conversations.lock(latest.get().id);
         String token = newToken();

@@ -199,6 +199,23 @@ final class TurnSql {
         }
     }
 
+    void insert(Conversation conversation) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into conversation (id, token_hash, status, locale, priority, last_seq, "
+                     + "created_at, updated_at, site, external_user_id) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+            ps.setObject(1, conversation.id);
+            ps.setString(2, conversation.tokenHash);
+            ps.setString(3, conversation.status);
+            ps.setString(4, conversation.locale);
+            ps.setBoolean(5, conversation.priority);
+            ps.setObject(6, conversation.createdAt);
+            ps.setObject(7, conversation.updatedAt);
+            ps.setString(8, conversation.site);
+            ps.setString(9, conversation.externalUserId);
+            ps.executeUpdate();
+        }
+    }
+
     void savePartial(long answerId, String text) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("update message set text = ? where id = ? and state = 'streaming'")) {
