@@ -102,12 +102,15 @@ console.log('100 live', { ...results.live100, tokens: undefined });
 results.live500 = await turns({ url: chatUrl, sessions: 500, turns: long ? 10 : 2, thinkMs: 200, ttftMs: 300 });
 console.log('500 live', { ...results.live500, tokens: undefined });
 
-// (2) sustained turns per second: a fast model (20 ms, 10 tokens at 1000/s), more and more sessions
+// (2) sustained turns per second: a fast model (20 ms, 10 tokens at 1000/s) and paced sessions (each sends a
+// turn, waits for the answer, thinks 500 ms), more sessions at each step: the offered rate grows with the
+// sessions until Parley saturates and the acknowledgement p99 passes 50 ms
 model.set({ ttftMs: 20, tokens: 10, tokensPerS: 1000 });
 results.ramp = [];
-for (const sessions of long ? [250, 500, 1000, 1500, 2000, 3000] : [250, 500, 1000]) {
-  const r = await turns({ url: chatUrl, sessions, turns: long ? 10 : 4, thinkMs: 0, ttftMs: 20 });
-  results.ramp.push({ sessions, turnsPerS: r.turnsPerS, ackP99: r.ack.p99, addedP99: r.added.p99, errors: r.errors, sent: r.sent, answered: r.answered });
+for (const sessions of long ? [100, 200, 300, 400, 600, 800, 1200] : [100, 200, 300, 400, 600]) {
+  const r = await turns({ url: chatUrl, sessions, turns: long ? 12 : 6, thinkMs: 500, ttftMs: 20 });
+  results.ramp.push({ sessions, turnsPerS: r.turnsPerS, ackP50: r.ack.p50, ackP99: r.ack.p99, addedP99: r.added.p99,
+    errors: r.errors, sent: r.sent, answered: r.answered });
   console.log('ramp', results.ramp.at(-1));
 }
 const sent = results.live100.sent + results.live500.sent + results.ramp.reduce((a, r) => a + r.sent, 0);
