@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.chat.ConversationHub;
 import io.parley.chat.ErrorCode;
+import io.parley.chat.FrameInput;
 import io.parley.chat.Frames;
 import io.parley.chat.Subscriber;
 import io.parley.conversation.ConflictException;
@@ -17,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Frames of the agent socket. An agent watches one conversation at a time and then gets its stored
@@ -31,8 +31,6 @@ public class AgentProtocol {
     private static final Logger LOG = Logger.getLogger(AgentProtocol.class);
     private static final UserData.TypedKey<Agent> AGENT = new UserData.TypedKey<>("parley.agent");
     private static final UserData.TypedKey<Subscriber> WATCHING = new UserData.TypedKey<>("parley.watching");
-    private static final UserData.TypedKey<Long> LAST_TYPING = new UserData.TypedKey<>("parley.typing");
-    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     private final ObjectMapper json;
     private final Frames frames;
@@ -67,18 +65,13 @@ public class AgentProtocol {
     }
 
     void onFrame(WebSocketConnection connection, String raw) {
-        JsonNode frame;
-        try {
-            frame = json.readTree(raw);
-        } catch (Exception e) {
-            error(connection, ErrorCode.BAD_FRAME, "The frame is not valid JSON.", null);
+        FrameInput.Parsed parsed = FrameInput.parse(json, raw);
+        if (parsed.problem() != null) {
+            error(connection, ErrorCode.BAD_FRAME, parsed.problem(), null);
             return;
         }
-        if (frame == null || !frame.path("type").isTextual()) {
-            error(connection, ErrorCode.BAD_FRAME, "A frame is a JSON object with a string field \"type\".", null);
-            return;
-        }
-        String type = frame.get("type").asText();
+        JsonNode frame = parsed.frame();
+        String type = parsed.type();
         try {
             switch (type) {
                 case "watch" -> watch(connection, frame);
@@ -123,13 +116,7 @@ public class AgentProtocol {
     private void typing(WebSocketConnection connection, JsonNode frame) {
         UUID id = conversationId(frame);
         Agent agent = connection.userData().get(AGENT);
-        long now = System.nanoTime();
-        Long last = connection.userData().get(LAST_TYPING);
-        if (last != null && now - last < 1_000_000_000L) {
-            return;
-        }
-        connection.userData().put(LAST_TYPING, now);
-        if (store.holder(id).filter(agent.id::equals).isPresent()) {
+        if (FrameInput.typingAllowed(connection) && store.holder(id).filter(agent.id::equals).isPresent()) {
             hub.typing(id, true, agent.displayName);
         }
     }
@@ -137,8 +124,8 @@ public class AgentProtocol {
     private void reply(WebSocketConnection connection, JsonNode frame) {
         UUID id = conversationId(frame);
         JsonNode msgId = frame.path("id");
-        if (!msgId.isTextual() || !MESSAGE_ID.matcher(msgId.asText()).matches()) {
-            throw new BadFrame("\"id\" must be a client-made id such as a UUID.");
+        if (!FrameInput.validId(msgId)) {
+            throw new BadFrame(FrameInput.MESSAGE_ID_RULE);
         }
         String text = frame.path("text").asText("");
         if (text.isBlank() || text.length() > 4000) {

@@ -1,5 +1,6 @@
 package io.parley.agent;
 
+import io.parley.chat.FrameInput;
 import io.parley.conversation.ConversationStore;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -16,15 +17,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** One conversation for agents: transcript, take-over, replies, hand-back, resolution, notes, tags, exports. */
 @Path("/api/conversations/{id}")
 @Tag(name = "Conversations")
 @RolesAllowed({Agent.AGENT, Agent.ADMIN})
 public class ConversationResource {
-
-    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     public record Reply(String id, String text) {
     }
@@ -87,8 +85,8 @@ public class ConversationResource {
             throw new IllegalArgumentException("\"text\" is 1 to 4000 characters.");
         }
         String msgId = reply.id() == null ? UUID.randomUUID().toString() : reply.id();
-        if (!MESSAGE_ID.matcher(msgId).matches()) {
-            throw new IllegalArgumentException("\"id\" must be a client-made id such as a UUID.");
+        if (!FrameInput.MESSAGE_ID.matcher(msgId).matches()) {
+            throw new IllegalArgumentException(FrameInput.MESSAGE_ID_RULE);
         }
         ConversationStore.Change change = handoff.reply(id, me(), msgId, reply.text().strip());
         return Response.status(change.notice() == null ? 200 : 201).entity(Outcome.of(change)).build();

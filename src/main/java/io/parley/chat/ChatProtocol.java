@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reads client frames of protocol version 1, validates them and hands them to the services.
@@ -26,8 +25,6 @@ public class ChatProtocol {
 
     private static final Logger LOG = Logger.getLogger(ChatProtocol.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("parley.session");
-    private static final UserData.TypedKey<Long> LAST_TYPING = new UserData.TypedKey<>("parley.typing");
-    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     private final ObjectMapper json;
     private final Frames frames;
@@ -55,18 +52,13 @@ public class ChatProtocol {
             reject(connection, ErrorCode.TOO_LARGE, "Frames may be at most " + config.maxFrameBytes() + " bytes.");
             return;
         }
-        JsonNode frame;
-        try {
-            frame = json.readTree(raw);
-        } catch (Exception e) {
-            reject(connection, ErrorCode.BAD_FRAME, "The frame is not valid JSON.");
+        FrameInput.Parsed parsed = FrameInput.parse(json, raw);
+        if (parsed.problem() != null) {
+            reject(connection, ErrorCode.BAD_FRAME, parsed.problem());
             return;
         }
-        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
-            reject(connection, ErrorCode.BAD_FRAME, "A frame is a JSON object with a string field \"type\".");
-            return;
-        }
-        String type = frame.get("type").asText();
+        JsonNode frame = parsed.frame();
+        String type = parsed.type();
         try {
             switch (type) {
                 case "hello" -> hello(connection, frame);
@@ -152,8 +144,8 @@ public class ChatProtocol {
             return;
         }
         JsonNode id = frame.path("id");
-        if (!id.isTextual() || !MESSAGE_ID.matcher(id.asText()).matches()) {
-            reject(connection, ErrorCode.BAD_FRAME, "\"id\" must be a client-made id such as a UUID (letters, digits, - _ . :, at most 100).");
+        if (!FrameInput.validId(id)) {
+            reject(connection, ErrorCode.BAD_FRAME, FrameInput.MESSAGE_ID_RULE);
             return;
         }
         JsonNode text = frame.path("text");
@@ -175,10 +167,7 @@ public class ChatProtocol {
         if (session == null) {
             return;
         }
-        long now = System.nanoTime();
-        Long last = connection.userData().get(LAST_TYPING);
-        if (last == null || now - last > 1_000_000_000L) {
-            connection.userData().put(LAST_TYPING, now);
+        if (FrameInput.typingAllowed(connection)) {
             hub.typing(session.conversationId(), false, null);
         }
     }

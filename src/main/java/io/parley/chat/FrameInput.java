@@ -1,0 +1,55 @@
+package io.parley.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+import java.util.regex.Pattern;
+
+/** What the customer socket and the agent socket check alike in a client's frame. */
+public final class FrameInput {
+
+    /** Client-made message ids (the idempotency key): a UUID or similar. */
+    public static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    public static final String MESSAGE_ID_RULE = "\"id\" must be a client-made id such as a UUID (letters, digits, - _ . :, at most 100).";
+    private static final UserData.TypedKey<Long> LAST_TYPING = new UserData.TypedKey<>("parley.typing");
+
+    private FrameInput() {
+    }
+
+    /** A JSON object with a string {@code type}, or a message saying what is wrong with it. */
+    public record Parsed(JsonNode frame, String problem) {
+        public String type() {
+            return frame.get("type").asText();
+        }
+    }
+
+    public static Parsed parse(ObjectMapper json, String raw) {
+        JsonNode frame;
+        try {
+            frame = json.readTree(raw);
+        } catch (Exception e) {
+            return new Parsed(null, "The frame is not valid JSON.");
+        }
+        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+            return new Parsed(null, "A frame is a JSON object with a string field \"type\".");
+        }
+        return new Parsed(frame, null);
+    }
+
+    public static boolean validId(JsonNode id) {
+        return id.isTextual() && MESSAGE_ID.matcher(id.asText()).matches();
+    }
+
+    /** Typing is relayed at most once a second per connection, whatever the client sends. */
+    public static boolean typingAllowed(WebSocketConnection connection) {
+        long now = System.nanoTime();
+        Long last = connection.userData().get(LAST_TYPING);
+        if (last != null && now - last < 1_000_000_000L) {
+            return false;
+        }
+        connection.userData().put(LAST_TYPING, now);
+        return true;
+    }
+}
