@@ -419,13 +419,21 @@ public class ConversationStore {
         }
     }
 
+    /** The customer's language: Chinese when their latest message is, whatever the browser said. */
+    private String noticeLocale(Conversation c) {
+        Optional<Message> last = messages.find("conversationId = ?1 and role = 'customer' order by seq desc", c.id).firstResultOptional();
+        boolean chinese = last.map(m -> m.text.codePoints().anyMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN))
+                .orElse(false);
+        return chinese ? "zh-CN" : c.locale;
+    }
+
     private Message notice(Conversation c, SystemNotice kind, String name) {
         Message m = new Message();
         m.conversationId = c.id;
         m.msgId = UUID.randomUUID().toString();
         m.role = Message.SYSTEM;
         m.kind = kind.wire();
-        m.text = kind.text(c.locale, name);
+        m.text = kind.text(noticeLocale(c), name);
         insert(c, m);
         return m;
     }

@@ -52,6 +52,14 @@ class HandoffTest {
             AgentSession.admin().given().get("/api/conversations/" + id).then().body("conversation.status", equalTo("waiting_agent"))
                     .body("history[0].actor", equalTo("assistant"));
         }
+        // a customer writing Chinese from an English browser is told in Chinese
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello", "locale", "en-US")).nextOfType("ready");
+            customer.send(Map.of("type", "message", "id", "zh-h1", "text", "我要转人工"));
+            JsonNode notice = customer.nextMatching(f -> "system".equals(f.path("role").asText()));
+            assertThat(notice.path("kind").asText()).isEqualTo("handoff_no_agent");
+            assertThat(notice.path("text").asText()).contains("人工客服");
+        }
     }
 
     @Test
