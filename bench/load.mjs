@@ -34,7 +34,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   const started = now();
   let firstSend = Infinity; let lastEnd = 0; // the rate is over the sending window, not the connects before it
   await Promise.all(Array.from({ length: sessions }, async (_, s) => {
-    await sleep(Math.random() * Math.min(1000, sessions * 2)); // spread the connects
+    await sleep(Math.random() * Math.min(2000, sessions * 5)); // spread the connects
     let ws;
     try { ws = await open(url); } catch { errors++; return; }
     const waiting = new Map();
@@ -65,7 +65,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
         // unique text: an opening question asked before would be answered from the cache
         ws.send(JSON.stringify({ type: 'message', id, text: `session ${s} turn ${i} ${id}: where is my order AB1234567?` }));
       });
-      await sleep(thinkMs);
+      await sleep(thinkMs * (0.5 + Math.random())); // jittered: sessions drift apart instead of sending in lockstep
     }
     ws.close();
   }));
