@@ -34,11 +34,6 @@ public class MessageRepository implements PanacheRepositoryBase<Message, Long> {
                 Parameters.with("c", conversationId).and("r", replyTo)).firstResultOptional();
     }
 
-    public List<Message> after(UUID conversationId, long seq) {
-        return list("conversationId = :c and seq > :s order by seq",
-                Parameters.with("c", conversationId).and("s", seq));
-    }
-
     /** The last {@code limit} messages up to and including {@code seq}, oldest first: the model's context. */
     public List<Message> history(UUID conversationId, long seq, int limit) {
         List<Message> newestFirst = find("conversationId = :c and seq <= :s and role <> 'system' order by seq desc",

@@ -302,7 +302,7 @@ final class TurnSql {
         }
     }
 
-    static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
         if (v == null) {
             ps.setNull(i, Types.INTEGER);
         } else {
