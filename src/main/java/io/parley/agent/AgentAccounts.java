@@ -1,5 +1,6 @@
 package io.parley.agent;
 
+import io.parley.ops.SecretFile;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,9 +9,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,28 +38,23 @@ public class AgentAccounts {
         if (Agent.count() > 0) {
             return;
         }
-        boolean generated = config.adminPassword().isEmpty();
-        String password = config.adminPassword().orElseGet(AgentAccounts::randomPassword);
-        create(config.adminUsername(), password, "Administrator", Agent.ADMIN);
-        if (!generated) {
+        if (config.adminPassword().isPresent()) {
+            create(config.adminUsername(), config.adminPassword().get(), "Administrator", Agent.ADMIN);
             LOG.infof("first admin account \"%s\" created with the configured password", config.adminUsername());
             return;
         }
+        // the generated password is written before the account exists: never an admin nobody can sign in as
+        String password = randomPassword();
         Path file = Path.of(config.initialPasswordFile()).toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, password + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            LOG.infof("first admin account \"%s\" created; its generated password is in %s (sign in and change it)",
-                    config.adminUsername(), file);
+            SecretFile.write(file, password + "\n");
         } catch (IOException e) {
-            LOG.errorf("first admin account created, but its password could not be written to %s (%s); "
-                    + "set PARLEY_AGENTS_ADMIN_PASSWORD on a fresh database instead", file, e.getMessage());
+            throw new IllegalStateException("The first admin's generated password could not be written to " + file + " ("
+                    + e.getMessage() + "). Set PARLEY_AGENTS_ADMIN_PASSWORD, or make that folder writable.", e);
         }
+        create(config.adminUsername(), password, "Administrator", Agent.ADMIN);
+        LOG.infof("first admin account \"%s\" created; its generated password is in %s (sign in and change it)",
+                config.adminUsername(), file);
     }
 
     /** Creates an account; the password is stored as a bcrypt hash only. */

@@ -5,7 +5,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -33,13 +32,7 @@ public final class SessionKey {
             if (!Files.exists(path)) {
                 byte[] key = new byte[32];
                 new SecureRandom().nextBytes(key);
-                Files.createDirectories(path.getParent());
-                Files.writeString(path, Base64.getEncoder().encodeToString(key));
-                try {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
+                SecretFile.write(path, Base64.getEncoder().encodeToString(key));
                 LOG.infof("generated the session cookie key in %s (for several instances set PARLEY_SESSION_KEY on all)", path);
             }
             System.setProperty("parley.session-key", Files.readString(path).strip());
