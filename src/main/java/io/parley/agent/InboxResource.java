@@ -40,11 +40,13 @@ public class InboxResource {
     public Inbox.Page list(@QueryParam("status") String status, @QueryParam("intent") String intent,
                            @QueryParam("from") String from, @QueryParam("to") String to,
                            @QueryParam("agent") String agent, @QueryParam("q") String q,
-                           @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("25") int size) {
-        if (page < 0 || size < 1 || size > 200) {
+                           @QueryParam("page") @DefaultValue("0") String page, @QueryParam("size") @DefaultValue("25") String size) {
+        int p = number(page);
+        int n = number(size);
+        if (p < 0 || n < 1 || n > 200) {
             throw new IllegalArgumentException("page >= 0 and size from 1 to 200.");
         }
-        return inbox.page(filter(status, intent, from, to, agent, q), page, size);
+        return inbox.page(filter(status, intent, from, to, agent, q), p, n);
     }
 
     @GET
@@ -70,6 +72,14 @@ public class InboxResource {
                     .orElseThrow(() -> new IllegalArgumentException("No agent is named \"" + agent + "\"."));
         }
         return new InboxFilter(blankToNull(status), blankToNull(intent), day(from, "from"), day(to, "to"), agentId, blankToNull(q));
+    }
+
+    private static int number(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("page and size are whole numbers, not \"" + value + "\".");
+        }
     }
 
     private static LocalDate day(String value, String name) {

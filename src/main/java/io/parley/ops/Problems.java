@@ -3,6 +3,7 @@ package io.parley.ops;
 import io.parley.conversation.ConflictException;
 import io.parley.conversation.IllegalTransitionException;
 import io.parley.conversation.NoSuchConversationException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -34,5 +35,37 @@ public class Problems {
     @ServerExceptionMapper
     public Response badRequest(IllegalArgumentException e) {
         return problem(400, "Bad request", e.getMessage());
+    }
+
+    /** A JSON body of the wrong shape (an object where a list belongs, a string for a number, ...). */
+    @ServerExceptionMapper
+    public Response unreadable(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return problem(400, "Bad request", "The body does not have the expected shape: " + firstLine(e.getOriginalMessage()));
+    }
+
+    /** More specific than Quarkus' own mapper for this type, which answers 400 without a body. */
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    /** What the REST layer rejects by itself (unreadable JSON, a query or path value of the wrong type, an unknown path). */
+    @ServerExceptionMapper
+    public Response rejected(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status < 400) {
+            return e.getResponse();
+        }
+        Throwable cause = e.getCause();
+        String detail = cause != null && cause.getMessage() != null
+                ? firstLine(cause.getMessage())
+                : status == 404 ? "Nothing is at this address (a malformed id or a path that does not exist)." : e.getMessage();
+        return problem(status, Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase(), detail);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 }

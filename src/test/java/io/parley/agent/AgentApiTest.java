@@ -127,6 +127,15 @@ class AgentApiTest {
         agent.given().queryParam("status", "sleeping").get("/api/inbox").then().statusCode(400).contentType("application/problem+json");
         agent.given().queryParam("from", "yesterday").get("/api/inbox").then().statusCode(400).body("detail", containsString("from"));
         agent.given().queryParam("size", 5000).get("/api/inbox").then().statusCode(400);
+        // whatever the REST layer rejects by itself is a problem response that says why
+        agent.given().queryParam("page", "x").get("/api/inbox").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("whole numbers"));
+        agent.given().contentType(ContentType.JSON).body("{not json").post("/api/conversations/" + zhConversation + "/notes")
+                .then().statusCode(400).contentType("application/problem+json");
+        agent.given().contentType(ContentType.JSON).body(Map.of("a", 1)).put("/api/conversations/" + zhConversation + "/tags")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("expected shape"));
+        agent.given().post("/api/conversations/not-a-uuid/take").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("not-a-uuid"));
 
         // the whole filter as CSV: one row per conversation
         String csv = agent.given().queryParam("q", marker).get("/api/inbox/export.csv").then().statusCode(200)
