@@ -5,6 +5,7 @@ import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationEvent;
 import io.parley.conversation.EntityValue;
 import io.parley.conversation.Message;
+import io.parley.conversation.Usage;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -32,13 +33,10 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
                        String model, Integer promptTokens, Integer completionTokens, Integer cacheHitTokens,
                        Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId) {
         static Line of(Message m) {
-            boolean answer = m.isAnswer();
-            return new Line(m.seq, m.msgId, m.role, m.author, m.kind, m.text, m.createdAt, answer ? m.state : null, m.replyTo,
+            Usage u = m.usage != null ? m.usage : new Usage(); // Hibernate leaves it null when all its columns are
+            return new Line(m.seq, m.msgId, m.role, m.author, m.kind, m.text, m.createdAt, m.isAnswer() ? m.state : null, m.replyTo,
                     m.intent, m.confidence, m.entities, m.suggestions, m.sentiment, m.handoff, m.source, m.provider, m.model,
-                    m.usage == null ? null : m.usage.promptTokens, m.usage == null ? null : m.usage.completionTokens,
-                    m.usage == null ? null : m.usage.cacheHitTokens, m.usage == null ? null : m.usage.cacheMissTokens,
-                    m.usage == null ? null : m.usage.firstTokenMs, m.usage == null ? null : m.usage.totalMs,
-                    m.usage == null ? null : m.usage.requestId);
+                    u.promptTokens, u.completionTokens, u.cacheHitTokens, u.cacheMissTokens, u.firstTokenMs, u.totalMs, u.requestId);
         }
     }
 

@@ -51,7 +51,8 @@ public class ConversationStore {
 
     /** Written in the same transaction as an answer (the model attempt's accounting row). */
     @FunctionalInterface
-    public interface SqlWrite extends TurnSql.Write {
+    public interface SqlWrite {
+        void insert(java.sql.Connection c) throws java.sql.SQLException;
     }
 
     /** A new conversation and the token that alone can reopen it (only its hash is stored). */

@@ -24,12 +24,6 @@ import java.util.UUID;
  */
 final class TurnSql {
 
-    /** Something else written in the same transaction (the model attempt's accounting row). */
-    @FunctionalInterface
-    public interface Write {
-        void insert(Connection c) throws SQLException;
-    }
-
     static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
             + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind";
@@ -130,7 +124,7 @@ final class TurnSql {
      * Stores a finished answer into its reserved row, giving it its seq, with {@code also} in the same
      * transaction. Null when the row is no longer streaming (another instance declared it interrupted).
      */
-    Message complete(long answerId, Message answer, Write also, long instance, OffsetDateTime now) throws SQLException {
+    Message complete(long answerId, Message answer, ConversationStore.SqlWrite also, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
