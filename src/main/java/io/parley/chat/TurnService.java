@@ -69,6 +69,8 @@ public class TurnService {
         /** Text received but not yet sent as a delta (see parley.chat.delta-coalesce); guarded by this. */
         final StringBuilder pending = new StringBuilder();
         boolean flushScheduled;
+        /** When the last delta frame left; the first text of an answer goes out at once. */
+        long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
         volatile Cancellable subscription;
         volatile long lastSave = System.nanoTime();
         volatile boolean finished;
@@ -172,17 +174,24 @@ public class TurnService {
         }
     }
 
+    /**
+     * Leading-edge coalescing: text arriving after a quiet window (the first text of an answer above
+     * all) goes out at once; text following it within the window waits for one timer and leaves as
+     * one frame. The first token is never delayed, and a fast stream costs a few frames, not one per token.
+     */
     private void delta(ActiveTurn t, String text) {
-        long window = chat.deltaCoalesce().toMillis();
-        if (window <= 0) {
-            hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, text));
-            return;
-        }
+        long window = chat.deltaCoalesce().toNanos();
         synchronized (t) {
+            long now = System.nanoTime();
+            if (window <= 0 || (!t.flushScheduled && now - t.lastFlush >= window)) {
+                t.lastFlush = now;
+                hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, text));
+                return;
+            }
             t.pending.append(text);
             if (!t.flushScheduled) {
                 t.flushScheduled = true;
-                vertx.setTimer(window, id -> flush(t));
+                vertx.setTimer(Math.max(1, (window - (now - t.lastFlush)) / 1_000_000), id -> flush(t));
             }
         }
     }
@@ -192,6 +201,7 @@ public class TurnService {
         synchronized (t) {
             t.flushScheduled = false;
             if (t.pending.length() > 0) {
+                t.lastFlush = System.nanoTime();
                 hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, t.pending.toString()));
                 t.pending.setLength(0);
             }

@@ -46,77 +46,64 @@ final class TurnSql {
     }
 
     /**
-     * Stores a customer message of a conversation that is with the bot, waiting, or with an agent,
-     * in one transaction of three statements. Returns null when the conversation is in another
-     * status (resolved, closed, gone): the caller takes the general path. Throws on a duplicate id.
+     * Stores a customer message of a conversation that is with the bot, waiting, or with an agent:
+     * the seq, the message, the bot's reserved answer row (state streaming, no seq yet) and the
+     * announcement are one statement, committed on its own (one round trip; each extra round trip
+     * costs two context switches on a busy machine). The prompt history is read after it, only when
+     * the bot answers. Returns null when the conversation is in another status (resolved, closed,
+     * gone): the caller takes the general path. Throws on a duplicate id, having stored nothing.
      */
     Stored accept(UUID conversationId, String msgId, String text, int historySize, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long seq;
-                boolean priority;
-                ConversationStatus status;
-                try (PreparedStatement ps = c.prepareStatement("update conversation set last_seq = last_seq + 1, updated_at = ? "
-                        + "where id = ? and status in ('bot', 'waiting_agent', 'agent') returning last_seq, priority, status")) {
-                    ps.setObject(1, now);
-                    ps.setObject(2, conversationId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            c.rollback();
-                            return null;
-                        }
-                        seq = rs.getLong(1);
-                        priority = rs.getBoolean(2);
-                        status = ConversationStatus.of(rs.getString(3));
+            c.setAutoCommit(true);
+            long seq;
+            long customerId;
+            Long reserved;
+            boolean priority;
+            ConversationStatus status;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    with s as (update conversation set last_seq = last_seq + 1, updated_at = ?
+                               where id = ? and status in ('bot', 'waiting_agent', 'agent') returning id, last_seq, priority, status),
+                         m as (insert into message (conversation_id, seq, msg_id, role, text, state, created_at)
+                               select s.id, s.last_seq, ?, 'customer', ?, 'complete', ? from s returning id),
+                         a as (insert into message (conversation_id, reply_to, msg_id, role, text, state, owner, created_at)
+                               select s.id, s.last_seq, ?, 'assistant', '', 'streaming', ?, ? from s where s.status = 'bot' returning id)
+                    select s.last_seq, s.priority, s.status, (select id from m), (select id from a),
+                           pg_notify(?, ? || ':' || s.last_seq || ':' || ?) from s""")) {
+                int i = 1;
+                ps.setObject(i++, now);
+                ps.setObject(i++, conversationId);
+                ps.setString(i++, msgId);
+                ps.setString(i++, text);
+                ps.setObject(i++, now);
+                ps.setString(i++, UUID.randomUUID().toString());
+                ps.setLong(i++, instance);
+                ps.setObject(i++, now);
+                ps.setString(i++, ConversationStore.CHANNEL);
+                ps.setString(i++, conversationId.toString());
+                ps.setString(i, Long.toString(instance));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
                     }
+                    seq = rs.getLong(1);
+                    priority = rs.getBoolean(2);
+                    status = ConversationStatus.of(rs.getString(3));
+                    customerId = rs.getLong(4);
+                    long a = rs.getLong(5);
+                    reserved = rs.wasNull() ? null : a;
                 }
-                boolean reserve = status == ConversationStatus.BOT;
-                Long reserved = null;
-                long customerId;
-                // the message, the bot's answer row (state streaming, no seq yet) and the announcement: one round trip
-                try (PreparedStatement ps = c.prepareStatement("""
-                        with m as (insert into message (conversation_id, seq, msg_id, role, text, state, created_at)
-                                   values (?, ?, ?, 'customer', ?, 'complete', ?) returning id),
-                             a as (insert into message (conversation_id, reply_to, msg_id, role, text, state, owner, created_at)
-                                   select ?, ?, ?, 'assistant', '', 'streaming', ?, ? where ? returning id)
-                        select (select id from m), (select id from a), pg_notify(?, ?)""")) {
-                    int i = 1;
-                    ps.setObject(i++, conversationId);
-                    ps.setLong(i++, seq);
-                    ps.setString(i++, msgId);
-                    ps.setString(i++, text);
-                    ps.setObject(i++, now);
-                    ps.setObject(i++, conversationId);
-                    ps.setLong(i++, seq);
-                    ps.setString(i++, UUID.randomUUID().toString());
-                    ps.setLong(i++, instance);
-                    ps.setObject(i++, now);
-                    ps.setBoolean(i++, reserve);
-                    ps.setString(i++, ConversationStore.CHANNEL);
-                    ps.setString(i, conversationId + ":" + seq + ":" + instance);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        customerId = rs.getLong(1);
-                        long a = rs.getLong(2);
-                        reserved = rs.wasNull() ? null : a;
-                    }
-                }
-                List<Message> history = history(c, conversationId, seq, historySize);
-                c.commit();
-                Message m = new Message();
-                m.id = customerId;
-                m.conversationId = conversationId;
-                m.seq = seq;
-                m.msgId = msgId;
-                m.role = Message.CUSTOMER;
-                m.text = text;
-                m.createdAt = now;
-                return new Stored(m, reserved, priority, status, history);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+            List<Message> history = reserved == null ? List.of() : history(c, conversationId, seq, historySize);
+            Message m = new Message();
+            m.id = customerId;
+            m.conversationId = conversationId;
+            m.seq = seq;
+            m.msgId = msgId;
+            m.role = Message.CUSTOMER;
+            m.text = text;
+            m.createdAt = now;
+            return new Stored(m, reserved, priority, status, history);
         }
     }
 

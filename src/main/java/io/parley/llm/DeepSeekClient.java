@@ -125,6 +125,7 @@ public class DeepSeekClient {
         private long idleTimer = -1;
         private long totalTimer = -1;
         private boolean gotToken;
+        private long lastData;
         private String headerRequestId;
 
         Call(MultiEmitter<? super ChatChunk> emitter, Buffer body) {
@@ -231,13 +232,28 @@ public class DeepSeekClient {
             emitter.emit(chunk);
         }
 
+        /**
+         * Notes that data arrived. One idle timer per stream, re-armed lazily: when it fires it checks
+         * when data last came, instead of every chunk cancelling and setting a timer.
+         */
         private void resetIdleTimer() {
-            if (idleTimer >= 0) {
-                vertx.cancelTimer(idleTimer);
+            lastData = System.nanoTime();
+            if (idleTimer < 0) {
+                armIdleTimer(config.idleTimeout().toMillis());
             }
-            idleTimer = vertx.setTimer(config.idleTimeout().toMillis(), id -> fail(new ProviderException(
-                    ProviderException.Kind.IDLE_TIMEOUT, 200, null,
-                    "no data for " + config.idleTimeout().toMillis() + " ms mid-stream")));
+        }
+
+        private void armIdleTimer(long delayMs) {
+            idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+                long quietMs = (System.nanoTime() - lastData) / 1_000_000;
+                long idleMs = config.idleTimeout().toMillis();
+                if (quietMs < idleMs) {
+                    armIdleTimer(idleMs - quietMs);
+                } else {
+                    fail(new ProviderException(ProviderException.Kind.IDLE_TIMEOUT, 200, null,
+                            "no data for " + idleMs + " ms mid-stream"));
+                }
+            });
         }
 
         private ProviderException connectionFailure(Throwable t) {

@@ -66,6 +66,28 @@ class DeepSeekClientErrorsTest {
     }
 
     @Test
+    void aStreamThatStallsMidAnswerHitsTheIdleTimeout() {
+        // the test profile's idle timeout is 2 s; the answer's text has begun when the model goes quiet
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER, 3, 64, true).stallAfter(12, 6000));
+        long started = System.nanoTime();
+        ProviderException e = failure();
+        assertThat(e.kind()).isEqualTo(ProviderException.Kind.IDLE_TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1900), Duration.ofMillis(5000));
+    }
+
+    @Test
+    void aSlowStreamThatKeepsSendingOutlastsTheIdleTimeout() {
+        // gaps of 150 ms, 3 s in all: longer than the 2 s idle timeout, never idle for that long
+        String content = "{\"intent\":\"faq\",\"answer\":\"" + "slow and steady ".repeat(8) + "\"}";
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(content, 3, 400, true).paced(150));
+        long started = System.nanoTime();
+        List<ChatChunk> chunks = providers.get("deepseek").client().stream(request(), TierParams.of(config))
+                .collect().asList().await().atMost(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(2500));
+        assertThat(chunks.stream().map(ChatChunk::content).filter(c -> c != null).reduce("", String::concat)).isEqualTo(content);
+    }
+
+    @Test
     void chunksCarryContentUsageAndTheRequestId() {
         List<ChatChunk> chunks = providers.get("deepseek").client().stream(request(), TierParams.of(config)).collect().asList().await().atMost(Duration.ofSeconds(10));
         String content = chunks.stream().map(ChatChunk::content).filter(c -> c != null).reduce("", String::concat);

@@ -245,6 +245,12 @@ public final class FakeDeepSeek {
             return this;
         }
 
+        /** The write after the first {@code segments} comes {@code millis} late: a model that stalls mid-answer. */
+        public Reply stallAfter(int segments, long millis) {
+            delays.set(segments, millis);
+            return this;
+        }
+
         /** An error with DeepSeek's body shape. */
         public static Reply error(int status, String message) {
             Reply r = new Reply();
