@@ -283,7 +283,7 @@ public class TurnService {
             m.provider = s.provider();
             m.model = s.model();
             m.usage = s.usage();
-            Message stored = store.completeAnswer(t.answerId, m, attempt == null ? null : attempt::insert);
+            Message stored = store.completeAnswer(t.answerId, m, attempt == null ? null : attempt.write());
             hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
             if (errorText != null) {
                 hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));

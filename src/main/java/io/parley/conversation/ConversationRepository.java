@@ -4,8 +4,6 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,11 +12,6 @@ public class ConversationRepository implements PanacheRepositoryBase<Conversatio
 
     public Optional<Conversation> findByTokenHash(String tokenHash) {
         return find("tokenHash", tokenHash).firstResultOptional();
-    }
-
-    public List<Conversation> inactiveSince(OffsetDateTime before, int limit) {
-        return find("status in ('bot', 'waiting_agent', 'agent') and updatedAt < ?1 order by updatedAt", before)
-                .page(0, limit).list();
     }
 
     /** Locks the row so that sequence numbers are handed out one at a time per conversation. */

@@ -49,10 +49,22 @@ public class ConversationStore {
         this.sql = new TurnSql(dataSource, json);
     }
 
-    /** Written in the same transaction as an answer (the model attempt's accounting row). */
-    @FunctionalInterface
+    /**
+     * A row written atomically with an answer (the model attempt's accounting row), as an
+     * {@code insert ... select ?, ?, …} so the answer's one statement can embed it as a CTE.
+     */
     public interface SqlWrite {
-        void insert(java.sql.Connection c) throws java.sql.SQLException;
+        String insertSelect();
+
+        /** Binds this write's parameters from index {@code first}; returns the next free index. */
+        int bind(java.sql.PreparedStatement ps, int first) throws java.sql.SQLException;
+
+        default void insert(java.sql.Connection c) throws java.sql.SQLException {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(insertSelect())) {
+                bind(ps, 1);
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** A new conversation and the token that alone can reopen it (only its hash is stored). */
@@ -439,15 +451,17 @@ public class ConversationStore {
         return m;
     }
 
-    /** Resolves up to {@code limit} conversations without activity for {@code idle}; returns their ids. */
-    @Transactional
+    /**
+     * Resolves up to {@code limit} conversations without activity for {@code idle}, each with its
+     * recorded transition; returns their ids. One statement: rows a turn holds right now are skipped
+     * (their activity is fresh), so the sweep never waits on a customer.
+     */
     public List<UUID> resolveInactive(Duration idle, int limit) {
-        List<UUID> done = new ArrayList<>();
-        for (Conversation c : conversations.inactiveSince(now().minus(idle), limit)) {
-            move(conversations.lock(c.id), ConversationStatus.RESOLVED, "system", "inactive for " + idle);
-            done.add(c.id);
+        try {
+            return sql.resolveInactive(now().minus(idle), limit, "inactive for " + idle, now());
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
         }
-        return done;
     }
 
     private ConversationStatus move(Conversation c, ConversationStatus to, String actor, String reason) {

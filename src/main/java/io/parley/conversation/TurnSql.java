@@ -108,75 +108,94 @@ final class TurnSql {
     }
 
     /**
-     * Stores a finished answer into its reserved row, giving it its seq, with {@code also} in the same
-     * transaction. Null when the row is no longer streaming (another instance declared it interrupted).
+     * Stores a finished answer into its reserved row, giving it its seq, with {@code also} written
+     * only if the answer is: one statement, committed on its own. Null when the row is no longer
+     * streaming (another instance declared it interrupted); nothing is written then.
      */
     Message complete(long answerId, Message answer, ConversationStore.SqlWrite also, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    with s as (update conversation set last_seq = last_seq + 1, updated_at = ? where id = ?
+                               and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
+                         u as (update message set seq = (select last_seq from s), text = ?, state = ?, intent = ?, confidence = ?,
+                               entities = ?::jsonb, suggestions = ?::jsonb, sentiment = ?, handoff = ?, source = ?, provider = ?,
+                               model = ?, prompt_tokens = ?, completion_tokens = ?, cache_hit_tokens = ?, cache_miss_tokens = ?,
+                               first_token_ms = ?, total_ms = ?, request_id = ?
+                               where id = ? and state = 'streaming' and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)"""
+                    + (also == null ? "" : ",\n     l as (" + also.insertSelect() + " where exists (select 1 from u))")
+                    + "\nselect u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u")) {
+                int i = 1;
+                ps.setObject(i++, now);
+                ps.setObject(i++, answer.conversationId);
+                ps.setLong(i++, answerId);
+                ps.setString(i++, answer.text);
+                ps.setString(i++, answer.state);
+                ps.setString(i++, answer.intent);
+                setDouble(ps, i++, answer.confidence);
+                ps.setString(i++, toJson(answer.entities));
+                ps.setString(i++, toJson(answer.suggestions));
+                ps.setString(i++, answer.sentiment);
+                setBoolean(ps, i++, answer.handoff);
+                ps.setString(i++, answer.source);
+                ps.setString(i++, answer.provider);
+                ps.setString(i++, answer.model);
+                Usage u = answer.usage == null ? new Usage() : answer.usage;
+                setInt(ps, i++, u.promptTokens);
+                setInt(ps, i++, u.completionTokens);
+                setInt(ps, i++, u.cacheHitTokens);
+                setInt(ps, i++, u.cacheMissTokens);
+                setInt(ps, i++, u.firstTokenMs);
+                setInt(ps, i++, u.totalMs);
+                ps.setString(i++, u.requestId);
+                ps.setLong(i++, answerId);
                 if (also != null) {
-                    also.insert(c);
+                    i = also.bind(ps, i);
                 }
-                Message stored = null;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        with s as (update conversation set last_seq = last_seq + 1, updated_at = ? where id = ?
-                                   and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
-                             u as (update message set seq = (select last_seq from s), text = ?, state = ?, intent = ?, confidence = ?,
-                                   entities = ?::jsonb, suggestions = ?::jsonb, sentiment = ?, handoff = ?, source = ?, provider = ?,
-                                   model = ?, prompt_tokens = ?, completion_tokens = ?, cache_hit_tokens = ?, cache_miss_tokens = ?,
-                                   first_token_ms = ?, total_ms = ?, request_id = ?
-                                   where id = ? and state = 'streaming' and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)
-                        select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u""")) {
-                    int i = 1;
-                    ps.setObject(i++, now);
-                    ps.setObject(i++, answer.conversationId);
-                    ps.setLong(i++, answerId);
-                    ps.setString(i++, answer.text);
-                    ps.setString(i++, answer.state);
-                    ps.setString(i++, answer.intent);
-                    setDouble(ps, i++, answer.confidence);
-                    ps.setString(i++, toJson(answer.entities));
-                    ps.setString(i++, toJson(answer.suggestions));
-                    ps.setString(i++, answer.sentiment);
-                    setBoolean(ps, i++, answer.handoff);
-                    ps.setString(i++, answer.source);
-                    ps.setString(i++, answer.provider);
-                    ps.setString(i++, answer.model);
-                    Usage u = answer.usage == null ? new Usage() : answer.usage;
-                    setInt(ps, i++, u.promptTokens);
-                    setInt(ps, i++, u.completionTokens);
-                    setInt(ps, i++, u.cacheHitTokens);
-                    setInt(ps, i++, u.cacheMissTokens);
-                    setInt(ps, i++, u.firstTokenMs);
-                    setInt(ps, i++, u.totalMs);
-                    ps.setString(i++, u.requestId);
-                    ps.setLong(i++, answerId);
-                    ps.setString(i++, ConversationStore.CHANNEL);
-                    ps.setString(i++, answer.conversationId.toString());
-                    ps.setString(i, Long.toString(instance));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            stored = answer;
-                            stored.id = answerId;
-                            stored.seq = rs.getLong(1);
-                            stored.msgId = rs.getString(2);
-                            stored.replyTo = rs.getLong(3);
-                            stored.createdAt = rs.getObject(4, OffsetDateTime.class);
-                            stored.role = Message.ASSISTANT;
-                        }
+                ps.setString(i++, ConversationStore.CHANNEL);
+                ps.setString(i++, answer.conversationId.toString());
+                ps.setString(i, Long.toString(instance));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
                     }
+                    Message stored = answer;
+                    stored.id = answerId;
+                    stored.seq = rs.getLong(1);
+                    stored.msgId = rs.getString(2);
+                    stored.replyTo = rs.getLong(3);
+                    stored.createdAt = rs.getObject(4, OffsetDateTime.class);
+                    stored.role = Message.ASSISTANT;
+                    return stored;
                 }
-                if (stored == null) {
-                    c.rollback();
-                    return null;
-                }
-                c.commit();
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+        }
+    }
+
+    /** Open conversations idle since {@code before} become resolved, oldest first, each transition recorded. */
+    List<UUID> resolveInactive(OffsetDateTime before, int limit, String reason, OffsetDateTime now) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     with old as (select id, status from conversation where status in ('bot', 'waiting_agent', 'agent')
+                                  and updated_at < ? order by updated_at limit ? for update skip locked),
+                          r as (update conversation c set status = 'resolved', updated_at = ? from old where c.id = old.id
+                                returning c.id, old.status),
+                          e as (insert into conversation_event (conversation_id, from_status, to_status, actor, reason, at)
+                                select id, status, 'resolved', 'system', ?, ? from r)
+                     select id from r""")) {
+            c.setAutoCommit(true);
+            ps.setObject(1, before);
+            ps.setInt(2, limit);
+            ps.setObject(3, now);
+            ps.setString(4, reason);
+            ps.setObject(5, now);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
         }
     }
 

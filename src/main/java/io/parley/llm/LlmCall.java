@@ -1,7 +1,8 @@
 package io.parley.llm;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.parley.conversation.ConversationStore;
 import io.parley.conversation.Usage;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
@@ -11,6 +12,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -50,35 +54,43 @@ public class LlmCall extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
-    /** Writes this row with plain JDBC, in the transaction that stores the answer (see ConversationStore.SqlWrite). */
-    public void insert(java.sql.Connection c) throws java.sql.SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("insert into llm_call (conversation_id, turn, reply_to, tier, provider, "
-                + "model, attempt, outcome, http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, "
-                + "completion_tokens, cache_hit_tokens, cache_miss_tokens, reasoning_tokens, cost, created_at) "
-                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Usage u = usage();
-            ps.setObject(1, conversationId);
-            ps.setString(2, turn);
-            ps.setLong(3, replyTo);
-            ps.setString(4, tier);
-            ps.setString(5, provider);
-            ps.setString(6, model);
-            ps.setInt(7, attempt);
-            ps.setString(8, outcome);
-            ps.setObject(9, httpStatus, java.sql.Types.INTEGER);
-            ps.setString(10, errorMessage);
-            ps.setString(11, u.requestId);
-            ps.setObject(12, u.firstTokenMs, java.sql.Types.INTEGER);
-            ps.setObject(13, u.totalMs, java.sql.Types.INTEGER);
-            ps.setObject(14, u.promptTokens, java.sql.Types.INTEGER);
-            ps.setObject(15, u.completionTokens, java.sql.Types.INTEGER);
-            ps.setObject(16, u.cacheHitTokens, java.sql.Types.INTEGER);
-            ps.setObject(17, u.cacheMissTokens, java.sql.Types.INTEGER);
-            ps.setObject(18, reasoningTokens, java.sql.Types.INTEGER);
-            ps.setBigDecimal(19, cost);
-            ps.setObject(20, createdAt);
-            ps.executeUpdate();
-        }
+    /** This row as an {@code insert ... select}, so the answer's statement can embed it (see ConversationStore.SqlWrite). */
+    public ConversationStore.SqlWrite write() {
+        return new ConversationStore.SqlWrite() {
+            @Override
+            public String insertSelect() {
+                return "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, http_status, "
+                        + "error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
+                        + "cache_miss_tokens, reasoning_tokens, cost, created_at) "
+                        + "select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            }
+
+            @Override
+            public int bind(PreparedStatement ps, int i) throws SQLException {
+                Usage u = usage();
+                ps.setObject(i++, conversationId);
+                ps.setString(i++, turn);
+                ps.setLong(i++, replyTo);
+                ps.setString(i++, tier);
+                ps.setString(i++, provider);
+                ps.setString(i++, model);
+                ps.setInt(i++, attempt);
+                ps.setString(i++, outcome);
+                ps.setObject(i++, httpStatus, Types.INTEGER);
+                ps.setString(i++, errorMessage);
+                ps.setString(i++, u.requestId);
+                ps.setObject(i++, u.firstTokenMs, Types.INTEGER);
+                ps.setObject(i++, u.totalMs, Types.INTEGER);
+                ps.setObject(i++, u.promptTokens, Types.INTEGER);
+                ps.setObject(i++, u.completionTokens, Types.INTEGER);
+                ps.setObject(i++, u.cacheHitTokens, Types.INTEGER);
+                ps.setObject(i++, u.cacheMissTokens, Types.INTEGER);
+                ps.setObject(i++, reasoningTokens, Types.INTEGER);
+                ps.setBigDecimal(i++, cost);
+                ps.setObject(i++, createdAt);
+                return i;
+            }
+        };
     }
 
     /** Never null (Hibernate leaves an embedded value null when all its columns are). */
