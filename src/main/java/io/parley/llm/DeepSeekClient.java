@@ -204,19 +204,17 @@ public class DeepSeekClient {
                 }
                 return;
             }
-            JsonNode node;
+            ChatChunk chunk;
             try {
-                node = json.readTree(data);
+                chunk = ChatChunk.parse(json.getFactory(), data);
+            } catch (ChatChunk.ErrorEvent e) {
+                fail(new ProviderException(gotToken ? ProviderException.Kind.STREAM_BROKEN : ProviderException.Kind.SERVER_ERROR,
+                        200, null, "error in stream: " + errorMessage(data)));
+                return;
             } catch (Exception e) {
                 fail(new ProviderException(ProviderException.Kind.STREAM_BROKEN, 200, null, "unreadable stream event"));
                 return;
             }
-            if (node.has("error")) {
-                fail(new ProviderException(gotToken ? ProviderException.Kind.STREAM_BROKEN : ProviderException.Kind.SERVER_ERROR,
-                        200, null, "error in stream: " + errorMessage(data)));
-                return;
-            }
-            ChatChunk chunk = ChatChunk.from(node);
             if (chunk.id() == null && headerRequestId != null) {
                 chunk = new ChatChunk(headerRequestId, chunk.model(), chunk.content(), chunk.reasoning(), chunk.finishReason(), chunk.usage());
             }
