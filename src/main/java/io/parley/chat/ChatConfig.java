@@ -17,10 +17,12 @@ public interface ChatConfig {
     int maxTextChars();
 
     /**
-     * Answer text arriving within this window goes out as one {@code answer.delta} frame instead of
-     * one frame per model token (far fewer frames at scale, no visible difference). 0: one per chunk.
+     * Answer text arriving within this window after a delta frame goes out as one {@code answer.delta}
+     * frame instead of one frame per model token; text after a quiet window (the first of an answer)
+     * goes out at once. 50 ms is below what a reader notices and, at a model's 20–60 tokens/s, about
+     * halves the frames each answer costs the server and the browser. 0: one frame per chunk.
      */
-    @WithDefault("15ms")
+    @WithDefault("50ms")
     Duration deltaCoalesce();
 
     /**

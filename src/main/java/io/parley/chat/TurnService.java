@@ -66,17 +66,15 @@ public class TurnService {
         final UUID conversationId;
         final Message customer;
         final StringBuilder sent = new StringBuilder();
-        /** Text received but not yet sent as a delta (see parley.chat.delta-coalesce); guarded by this. */
-        final StringBuilder pending = new StringBuilder();
-        boolean flushScheduled;
-        /** When the last delta frame left; the first text of an answer goes out at once. */
-        long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
+        /** Model text to delta frames (see parley.chat.delta-coalesce). */
+        final DeltaCoalescer deltas;
         volatile Cancellable subscription;
         volatile long lastSave = System.nanoTime();
         volatile boolean finished;
 
-        ActiveTurn(long answerId, UUID conversationId, Message customer) {
+        ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas) {
             this.answerId = answerId;
+            this.deltas = deltas;
             this.conversationId = conversationId;
             this.customer = customer;
         }
@@ -148,7 +146,11 @@ public class TurnService {
         if (reserved.isEmpty()) {
             return; // already answered or being answered (here or on another instance)
         }
-        ActiveTurn t = new ActiveTurn(reserved.get(), session.conversationId(), customer);
+        UUID conversationId = session.conversationId();
+        DeltaCoalescer deltas = new DeltaCoalescer(chat.deltaCoalesce().toNanos(),
+                text -> hub.broadcast(conversationId, frames.answerDelta(customer.msgId, text)),
+                (delayMs, task) -> vertx.setTimer(delayMs, id -> task.run()), System::nanoTime);
+        ActiveTurn t = new ActiveTurn(reserved.get(), conversationId, customer, deltas);
         active.put(t.answerId, t);
         ModelRouter.Turn request = new ModelRouter.Turn(session.conversationId(), customer.msgId, customer.seq,
                 customer.text, session.locale(), accepted.history(), accepted.priority());
@@ -158,58 +160,24 @@ public class TurnService {
     private void onEvent(ActiveTurn t, AnswerEvent event) {
         String turn = t.customer.msgId;
         if (event instanceof AnswerEvent.Head h) {
-            flush(t);
+            t.deltas.flush();
             hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
         } else if (event instanceof AnswerEvent.Text text) {
             t.append(text.text());
-            delta(t, text.text());
+            t.deltas.add(text.text());
             long now = System.nanoTime();
             if (now - t.lastSave > chat.partialSaveEvery().toNanos()) {
                 t.lastSave = now; // keep what the customer has seen, in case this process dies
                 onWorker(() -> savePartial(t));
             }
         } else if (event instanceof AnswerEvent.Done d) {
-            flush(t); // every delta before answer.end
+            t.deltas.flush(); // every delta before answer.end
             onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), Message.COMPLETE, null));
         }
     }
 
-    /**
-     * Leading-edge coalescing: text arriving after a quiet window (the first text of an answer above
-     * all) goes out at once; text following it within the window waits for one timer and leaves as
-     * one frame. The first token is never delayed, and a fast stream costs a few frames, not one per token.
-     */
-    private void delta(ActiveTurn t, String text) {
-        long window = chat.deltaCoalesce().toNanos();
-        synchronized (t) {
-            long now = System.nanoTime();
-            if (window <= 0 || (!t.flushScheduled && now - t.lastFlush >= window)) {
-                t.lastFlush = now;
-                hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, text));
-                return;
-            }
-            t.pending.append(text);
-            if (!t.flushScheduled) {
-                t.flushScheduled = true;
-                vertx.setTimer(Math.max(1, (window - (now - t.lastFlush)) / 1_000_000), id -> flush(t));
-            }
-        }
-    }
-
-    /** Sends the coalesced text now (under the turn's lock, so deltas keep their order). */
-    private void flush(ActiveTurn t) {
-        synchronized (t) {
-            t.flushScheduled = false;
-            if (t.pending.length() > 0) {
-                t.lastFlush = System.nanoTime();
-                hub.broadcast(t.conversationId, frames.answerDelta(t.customer.msgId, t.pending.toString()));
-                t.pending.setLength(0);
-            }
-        }
-    }
-
     private void onFailure(ActiveTurn t, Throwable failure) {
-        flush(t);
+        t.deltas.flush();
         String turn = t.customer.msgId;
         String seen = t.text();
         if (seen.isEmpty()) {
