@@ -6,6 +6,7 @@ import io.parley.agent.Handoff;
 import io.parley.conversation.ConflictException;
 import io.parley.conversation.Conversation;
 import io.parley.widget.Identity;
+import io.parley.conversation.ConversationStatus;
 import io.parley.conversation.ConversationStore;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -114,6 +115,7 @@ public class ChatProtocol {
             hub.sweepInterrupted(c.id);
             long lastSeq = token.flatMap(store::findByToken).filter(k -> k.id.equals(c.id)).isPresent() ? Math.max(0, lastSeqNode.asLong(0)) : 0;
             Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
+            subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
             connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
             return;
         }
@@ -121,6 +123,7 @@ public class ChatProtocol {
             ConversationStore.Opened opened = store.create(locale, site, null);
             Conversation c = opened.conversation();
             Subscriber subscriber = hub.join(c.id, connection, 0, 0, seq -> frames.ready(c.id, opened.token(), seq, c.status));
+            subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
             connection.userData().put(SESSION, new Session(c.id, locale, subscriber));
             return;
         }
@@ -134,6 +137,7 @@ public class ChatProtocol {
         hub.sweepInterrupted(c.id);
         long lastSeq = Math.max(0, lastSeqNode.asLong(0));
         Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, token.get(), seq, c.status));
+        subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
     }
 

@@ -3,6 +3,7 @@ package io.parley.chat;
 import io.parley.conversation.ChangeFeed;
 import io.parley.conversation.ConversationStore;
 import io.parley.conversation.Message;
+import io.parley.llm.LlmConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -36,9 +37,13 @@ public class ConversationHub implements ChangeFeed.Listener {
     private final ConversationStore store;
     private final Frames frames;
 
-    ConversationHub(ConversationStore store, Frames frames, ChangeFeed feed) {
+    /** Messages each connection remembers for the next prompt: the history size minus the new message. */
+    private final int keep;
+
+    ConversationHub(ConversationStore store, Frames frames, ChangeFeed feed, LlmConfig llm) {
         this.store = store;
         this.frames = frames;
+        this.keep = Math.max(0, llm.historyMessages() - 1);
         feed.addListener(this);
     }
 
@@ -56,7 +61,7 @@ public class ConversationHub implements ChangeFeed.Listener {
     /** As {@link #join(UUID, WebSocketConnection, long, long, LongFunction)}, for a customer or an agent console. */
     public Subscriber join(UUID conversationId, WebSocketConnection connection, long lastSeq, long storedLastSeq,
                            LongFunction<String> ready, boolean agent) {
-        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent);
+        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent, keep);
         synchronized (s) {
             rooms.computeIfAbsent(conversationId, id -> ConcurrentHashMap.newKeySet()).add(s);
             List<Message> replay = store.messagesAfter(conversationId, s.lastSent);
@@ -64,7 +69,7 @@ public class ConversationHub implements ChangeFeed.Listener {
             send(connection, ready.apply(seq));
             for (Message m : replay) {
                 send(connection, frames.message(m));
-                s.lastSent = m.seq;
+                s.sent(m);
             }
         }
         return s;
@@ -82,12 +87,13 @@ public class ConversationHub implements ChangeFeed.Listener {
         Set<Subscriber> room = rooms.get(conversationId);
         if (room != null) {
             for (Subscriber s : room) {
-                deliver(s, stored.seq, frame);
+                deliver(s, stored, frame);
             }
         }
     }
 
-    private void deliver(Subscriber s, long seq, String frame) {
+    private void deliver(Subscriber s, Message stored, String frame) {
+        long seq = stored.seq;
         synchronized (s) {
             if (seq <= s.lastSent) {
                 return;
@@ -98,11 +104,11 @@ public class ConversationHub implements ChangeFeed.Listener {
                         break;
                     }
                     send(s.connection, frames.message(m));
-                    s.lastSent = m.seq;
+                    s.sent(m);
                 }
             }
             send(s.connection, frame);
-            s.lastSent = seq;
+            s.sent(stored);
         }
     }
 
@@ -111,7 +117,7 @@ public class ConversationHub implements ChangeFeed.Listener {
         synchronized (s) {
             for (Message m : store.messagesAfter(s.conversationId, s.lastSent)) {
                 send(s.connection, frames.message(m));
-                s.lastSent = m.seq;
+                s.sent(m);
             }
         }
     }

@@ -1,7 +1,11 @@
 package io.parley.chat;
 
+import io.parley.conversation.Message;
 import io.quarkus.websockets.next.WebSocketConnection;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,12 +19,63 @@ public final class Subscriber {
     /** An agent console (gets the customer's typing, not the agent's). */
     final boolean agent;
     long lastSent;
+    /**
+     * The latest messages this connection was sent, except system notices: the prompt history the
+     * database would give for the next message, as long as nobody else stored one in between (see
+     * TurnService: the model is asked while the message is being stored). Up to {@code keep}.
+     */
+    private final ArrayDeque<Message> recent = new ArrayDeque<>();
+    private final int keep;
+    /** {@code recent} is the whole conversation so far (followed from its start), not only its tail. */
+    private boolean fromStart;
+    /** As of this connection's hello or last message: the bot answers, and the conversation's priority. */
+    private volatile boolean botAnswers;
+    private volatile boolean priority;
 
-    Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent, boolean agent) {
+    Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent, boolean agent, int keep) {
         this.connection = connection;
         this.conversationId = conversationId;
         this.lastSent = lastSent;
         this.agent = agent;
+        this.keep = keep;
+        this.fromStart = lastSent == 0;
+    }
+
+    /** {@code m} was sent to this connection: it is the next seq (callers hold the lock). */
+    void sent(Message m) {
+        lastSent = m.seq;
+        if (agent || Message.SYSTEM.equals(m.role)) {
+            return;
+        }
+        recent.addLast(m);
+        if (recent.size() > keep) {
+            recent.removeFirst();
+        }
+    }
+
+    /**
+     * What the prompt needs besides the new message, when this connection knows it: its messages
+     * so far and the seq the new message should get if nobody stores one before it. Empty otherwise.
+     */
+    synchronized java.util.Optional<Known> known(String msgId) {
+        if (agent || !botAnswers || (!fromStart && recent.size() < keep)) {
+            return java.util.Optional.empty();
+        }
+        for (Message m : recent) {
+            if (msgId.equals(m.msgId)) {
+                return java.util.Optional.empty(); // a resend of a message already stored: no new answer to ask for
+            }
+        }
+        return java.util.Optional.of(new Known(new ArrayList<>(recent), lastSent + 1, priority));
+    }
+
+    record Known(List<Message> before, long nextSeq, boolean priority) {
+    }
+
+    /** What the last hello or stored message said about the conversation. */
+    void state(boolean botAnswers, boolean priority) {
+        this.botAnswers = botAnswers;
+        this.priority = priority;
     }
 
     public UUID conversationId() {

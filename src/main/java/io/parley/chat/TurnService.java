@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,21 +63,26 @@ public class TurnService {
 
     /** An answer being streamed here: what the customer has seen so far. */
     private static final class ActiveTurn {
-        final long answerId;
+        /** The reserved answer row; known once the customer's message is stored. */
+        volatile long answerId;
         final UUID conversationId;
-        final Message customer;
+        volatile Message customer;
+        final boolean priority;
         final StringBuilder sent = new StringBuilder();
         /** Model text to delta frames (see parley.chat.delta-coalesce). */
         final DeltaCoalescer deltas;
         volatile Cancellable subscription;
         volatile long lastSave = System.nanoTime();
         volatile boolean finished;
+        /** Until the message is stored and acknowledged, the model's events wait here (guarded by this). */
+        private boolean attached;
+        private final List<Runnable> held = new ArrayList<>();
 
-        ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas) {
-            this.answerId = answerId;
-            this.deltas = deltas;
+        ActiveTurn(UUID conversationId, Message customer, boolean priority, DeltaCoalescer deltas) {
             this.conversationId = conversationId;
             this.customer = customer;
+            this.priority = priority;
+            this.deltas = deltas;
         }
 
         synchronized String text() {
@@ -86,25 +92,68 @@ public class TurnService {
         synchronized void append(String text) {
             sent.append(text);
         }
+
+        /** Runs a model event now, or once the turn is attached. */
+        void dispatch(Runnable event) {
+            synchronized (this) {
+                if (!attached) {
+                    held.add(event);
+                    return;
+                }
+            }
+            event.run();
+        }
+
+        /** The message is stored and acknowledged: the held events run, in order, then new ones run as they come. */
+        void attach(long answerId, Message stored) {
+            this.answerId = answerId;
+            this.customer = stored;
+            for (;;) {
+                List<Runnable> batch;
+                synchronized (this) {
+                    if (held.isEmpty()) {
+                        attached = true;
+                        return;
+                    }
+                    batch = new ArrayList<>(held);
+                    held.clear();
+                }
+                batch.forEach(Runnable::run);
+            }
+        }
     }
 
-    /** Handles {@code message {id, text}} on a worker thread. */
+    /**
+     * Handles {@code message {id, text}} on a worker thread.
+     * <p>
+     * When this connection knows the conversation's history, the model is asked while the message is
+     * being stored, so the commit happens within the model's time to first token instead of before
+     * it. The message is still committed before it is acknowledged and nothing of the answer reaches
+     * anyone before that; the early call is dropped (and the model asked again with the stored
+     * history) unless the stored message is exactly the one the prompt assumed: new, the next seq,
+     * answered by the bot, with the same priority.
+     */
     public void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
+        ActiveTurn early = askEarly(session, turn, text);
         ConversationStore.Accepted accepted;
         try {
-            accepted = accept(session.conversationId(), turn, text);
+            accepted = accept(session.conversationId(), turn, text, early == null ? llm.historyMessages() : 0);
         } catch (IllegalTransitionException e) {
+            drop(early);
             hub.send(connection, frames.error(ErrorCode.CONVERSATION_CLOSED,
                     "This conversation is closed. Say hello without a token to start a new one.", turn, null));
             return;
         } catch (RuntimeException e) {
+            drop(early);
             LOG.warnf("request_id=%s error_type=storage_unavailable resolution=\"client resends\" detail=\"%s\"", turn, e.getMessage());
             hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
                     "The message could not be stored and was not received. Send it again with the same id.", turn, 1000L));
             return;
         }
         Message customer = accepted.customer();
+        session.subscriber().state(accepted.status() == ConversationStatus.BOT, accepted.priority());
         if (accepted.duplicate()) {
+            drop(early);
             // the same id again: the original acknowledgement and answer, never a second row or model call
             hub.send(connection, frames.message(customer));
             if (accepted.answer() != null) {
@@ -116,20 +165,57 @@ public class TurnService {
         } else {
             // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
             hub.deliver(session.conversationId(), customer, frames.message(customer));
+            if (early != null && accepted.reserved() != null && customer.seq == early.customer.seq
+                    && accepted.priority() == early.priority) {
+                active.put(accepted.reserved(), early);
+                early.attach(accepted.reserved(), customer);
+                return;
+            }
         }
+        drop(early);
         if (accepted.status() == ConversationStatus.BOT) {
             answer(session, accepted); // for a resend: only if no answer is stored or streaming anywhere
         }
     }
 
-    private ConversationStore.Accepted accept(UUID conversationId, String turn, String text) {
+    /** The model call for a message not yet stored, or null when this connection cannot know its prompt. */
+    private ActiveTurn askEarly(Session session, String turn, String text) {
+        if (!chat.earlyModelCall()) {
+            return null;
+        }
+        Optional<Subscriber.Known> known = session.subscriber().known(turn);
+        if (known.isEmpty()) {
+            return null;
+        }
+        Subscriber.Known k = known.get();
+        Message customer = new Message();
+        customer.conversationId = session.conversationId();
+        customer.seq = k.nextSeq();
+        customer.msgId = turn;
+        customer.role = Message.CUSTOMER;
+        customer.text = text;
+        List<Message> history = new ArrayList<>(k.before());
+        history.add(customer);
+        ActiveTurn t = new ActiveTurn(session.conversationId(), customer, k.priority(), deltas(session.conversationId(), turn));
+        start(t, new ModelRouter.Turn(session.conversationId(), turn, customer.seq, text, session.locale(), history, k.priority()));
+        return t;
+    }
+
+    /** An early call whose prompt turned out wrong (or whose message was not stored): its events never leave. */
+    private static void drop(ActiveTurn early) {
+        if (early != null) {
+            early.subscription.cancel();
+        }
+    }
+
+    private ConversationStore.Accepted accept(UUID conversationId, String turn, String text, int historySize) {
         try {
-            return store.accept(conversationId, turn, text, llm.historyMessages());
+            return store.accept(conversationId, turn, text, historySize);
         } catch (IllegalTransitionException e) {
             throw e;
         } catch (RuntimeException e) {
             // most likely the same id sent twice at the same moment: the second call finds the first
-            return store.accept(conversationId, turn, text, llm.historyMessages());
+            return store.accept(conversationId, turn, text, historySize);
         }
     }
 
@@ -147,14 +233,25 @@ public class TurnService {
             return; // already answered or being answered (here or on another instance)
         }
         UUID conversationId = session.conversationId();
-        DeltaCoalescer deltas = new DeltaCoalescer(chat.deltaCoalesce().toNanos(),
-                text -> hub.broadcast(conversationId, frames.answerDelta(customer.msgId, text)),
+        // an empty history was not read (an early call was planned): it always holds at least this message
+        List<Message> history = accepted.history().isEmpty()
+                ? store.history(conversationId, customer.seq, llm.historyMessages()) : accepted.history();
+        ActiveTurn t = new ActiveTurn(conversationId, customer, accepted.priority(), deltas(conversationId, customer.msgId));
+        active.put(reserved.get(), t);
+        t.attach(reserved.get(), customer);
+        start(t, new ModelRouter.Turn(conversationId, customer.msgId, customer.seq, customer.text, session.locale(),
+                history, accepted.priority()));
+    }
+
+    private DeltaCoalescer deltas(UUID conversationId, String turn) {
+        return new DeltaCoalescer(chat.deltaCoalesce().toNanos(),
+                text -> hub.broadcast(conversationId, frames.answerDelta(turn, text)),
                 (delayMs, task) -> vertx.setTimer(delayMs, id -> task.run()), System::nanoTime);
-        ActiveTurn t = new ActiveTurn(reserved.get(), conversationId, customer, deltas);
-        active.put(t.answerId, t);
-        ModelRouter.Turn request = new ModelRouter.Turn(session.conversationId(), customer.msgId, customer.seq,
-                customer.text, session.locale(), accepted.history(), accepted.priority());
-        t.subscription = router.answer(request).subscribe().with(event -> onEvent(t, event), failure -> onFailure(t, failure));
+    }
+
+    private void start(ActiveTurn t, ModelRouter.Turn request) {
+        t.subscription = router.answer(request).subscribe().with(
+                event -> t.dispatch(() -> onEvent(t, event)), failure -> t.dispatch(() -> onFailure(t, failure)));
     }
 
     private void onEvent(ActiveTurn t, AnswerEvent event) {

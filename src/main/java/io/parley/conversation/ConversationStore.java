@@ -163,8 +163,18 @@ public class ConversationStore {
         return conversations.list("id in ?1", ids).stream().collect(Collectors.toMap(c -> c.id, c -> c.lastSeq));
     }
 
+    /** The prompt history of the message at {@code seq}: up to {@code limit} stored messages up to it, without system notices. */
+    public List<Message> history(UUID conversationId, long seq, int limit) {
+        try {
+            return sql.history(conversationId, seq, limit);
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
     /**
      * Stores a customer message under its client id, or finds the one stored before under that id.
+     * With {@code historySize} 0 the prompt history is not read (the caller knows it).
      * A message to a resolved conversation reopens it; a closed one refuses it.
      * A concurrent duplicate makes this throw a constraint violation; calling again then finds it.
      */
@@ -189,7 +199,7 @@ public class ConversationStore {
             Message original = known.get();
             Conversation c = conversations.findById(conversationId);
             Message answer = messages.findCompleteAnswer(conversationId, original.seq).orElse(null);
-            List<Message> history = answer == null ? messages.history(conversationId, original.seq, historySize) : List.of();
+            List<Message> history = answer == null ? (historySize > 0 ? messages.history(conversationId, original.seq, historySize) : List.<Message>of()) : List.of();
             return new Accepted(original, answer, true, history, c.priority, ConversationStatus.of(c.status), null);
         }
         Conversation c = conversations.lock(conversationId);
@@ -208,7 +218,7 @@ public class ConversationStore {
         insert(c, m);
         // the bot will answer: reserve that answer now, in the same transaction (one round trip fewer per turn)
         Long reserved = status == ConversationStatus.BOT ? reserve(conversationId, m.seq) : null;
-        return new Accepted(m, null, false, messages.history(conversationId, m.seq, historySize), c.priority, status, reserved);
+        return new Accepted(m, null, false, (historySize > 0 ? messages.history(conversationId, m.seq, historySize) : List.<Message>of()), c.priority, status, reserved);
     }
 
     /**

@@ -94,7 +94,7 @@ final class TurnSql {
                     reserved = rs.wasNull() ? null : a;
                 }
             }
-            List<Message> history = reserved == null ? List.of() : history(c, conversationId, seq, historySize);
+            List<Message> history = reserved == null || historySize <= 0 ? List.of() : history(c, conversationId, seq, historySize);
             Message m = new Message();
             m.id = customerId;
             m.conversationId = conversationId;
@@ -232,6 +232,12 @@ final class TurnSql {
             ps.setObject(1, conversationId);
             ps.setLong(2, seq);
             return read(ps);
+        }
+    }
+
+    List<Message> history(UUID conversationId, long seq, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return history(c, conversationId, seq, limit);
         }
     }
 

@@ -133,7 +133,8 @@ public class ModelRouter {
         }
         Link link = tier.chain().get(index);
         if (link.offline()) {
-            offline.stream(turn.text(), turn.locale()).subscribe().with(out::emit, out::fail, out::complete);
+            Cancellable rules = offline.stream(turn.text(), turn.locale()).subscribe().with(out::emit, out::fail, out::complete);
+            out.onTermination(rules::cancel);
             return;
         }
         Provider provider = providers.get(link.provider());
@@ -144,7 +145,7 @@ public class ModelRouter {
         AtomicInteger attempts = new AtomicInteger();
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
                 () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent), DONE);
-        guarded.subscribe().with(done -> {
+        Cancellable running = guarded.subscribe().with(done -> {
             if (turn.opening() && !StructuredAnswer.UNKNOWN.equals(done.answer().intent())) {
                 cache.put(tier.name(), turn.text(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
@@ -160,6 +161,8 @@ public class ModelRouter {
                     turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
             next(turn, tier, index + 1, out, textSent);
         });
+        // the caller cancelling (an early call dropped, shutdown) aborts the request to the provider
+        out.onTermination(running::cancel);
     }
 
     /** One request to one provider: events go straight to the customer; the Uni ends with the finished answer. */
@@ -169,6 +172,12 @@ public class ModelRouter {
             AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), config.emptyAnswerText());
             ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()));
             provider.activeStreams().incrementAndGet();
+            AtomicBoolean open = new AtomicBoolean(true);
+            Runnable closed = () -> {
+                if (open.compareAndSet(true, false)) {
+                    provider.activeStreams().decrementAndGet();
+                }
+            };
             Cancellable stream = provider.client().stream(request, tier.params()).subscribe().with(
                     chunk -> {
                         for (AnswerEvent e : assembly.onChunk(chunk)) {
@@ -179,7 +188,7 @@ public class ModelRouter {
                         }
                     },
                     failure -> {
-                        provider.activeStreams().decrementAndGet();
+                        closed.run();
                         ProviderException error = failure instanceof ProviderException p ? p
                                 : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
                         CallStats stats = assembly.stats(provider.name(), link.model());
@@ -192,14 +201,17 @@ public class ModelRouter {
                         result.fail(textSent.get() ? new AnswerInterruptedException(stats, error) : error);
                     },
                     () -> {
-                        provider.activeStreams().decrementAndGet();
+                        closed.run();
                         assembly.finish().forEach(out::emit);
                         CallStats stats = assembly.stats(provider.name(), link.model());
                         LlmCall row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
                                 tier.name(), provider.name(), link.model(), number, stats, null));
                         result.complete(new AnswerEvent.Done(assembly.answer(), stats, row));
                     });
-            result.onTermination(stream::cancel);
+            result.onTermination(() -> {
+                closed.run(); // cancelled: neither callback above runs
+                stream.cancel();
+            });
         });
     }
 

@@ -160,6 +160,39 @@ class ModelTurnTest {
     }
 
     @Test
+    void aMessageStoredElsewhereMeanwhileIsInTheAnswersPrompt() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("conversationId").asText();
+            customer.send(Map.of("type", "message", "id", "m1", "text", "where is my order AB1234567?")).nextOfType("answer.end");
+            // another instance stores a message of this conversation, and its notification has not arrived:
+            // this connection asks the model early with a prompt that lacks it
+            new Sql(db::getConnection).rows("""
+                    with s as (update conversation set last_seq = last_seq + 1 where id = ?::uuid returning last_seq)
+                    insert into message (conversation_id, seq, msg_id, role, text, created_at)
+                    select ?::uuid, last_seq, 'other-tab', 'customer', 'I also moved to Lyon', now() from s returning seq""",
+                    conversation, conversation);
+
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "m2", "text", "can you change the address?"))
+                    .untilType("answer.end");
+
+            // the gap is filled first: the other tab's message, then the echo (m1, its answer, the other tab's, m2)
+            assertThat(frames.get(0).path("id").asText()).isEqualTo("other-tab");
+            assertThat(frames.get(0).path("seq").asLong()).isEqualTo(3);
+            assertThat(frames.get(1).path("id").asText()).isEqualTo("m2");
+            assertThat(frames.get(1).path("seq").asLong()).isEqualTo(4);
+            List<String> prompts = deepSeek.requests().stream().map(JsonNode::toString).toList();
+            assertThat(prompts).hasSize(3); // m1; m2 asked early, dropped; m2 asked again with the stored history
+            assertThat(prompts.get(1)).doesNotContain("I also moved to Lyon");
+            assertThat(prompts.get(2)).contains("I also moved to Lyon").contains("can you change the address?");
+            assertThat(frames.get(frames.size() - 1).path("text").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
+            assertThat(customer.quietFor(300)).isTrue();
+            assertThat(count(conversation)).isEqualTo(5);
+            assertThat(new Sql(db::getConnection).count("select count(*) from llm_call where conversation_id = ?::uuid", conversation))
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void helloWithTokenReplaysEverythingAfterLastSeqInOrder() {
         String token;
         String conversationId;
