@@ -133,7 +133,7 @@ model.set({ ttftMs: 20, tokens: 10, tokensPerS: 1000 });
 results.warmup = { rounds: 0, seconds: 0 };
 for (let round = 0; round < (long ? 12 : 6); round++) {
   const c0 = c2Ms(parley.child.pid); const t0 = Date.now();
-  await turns({ url: chatUrl, sessions: 200, turns: 5, thinkMs: 100, ttftMs: 20 });
+  await turns({ url: chatUrl, timing: model.timing, sessions: 200, turns: 5, thinkMs: 100, ttftMs: 20 });
   const c2Share = (c2Ms(parley.child.pid) - c0) / (Date.now() - t0);
   results.warmup = { rounds: round + 1, seconds: +((Date.now() - t0) / 1000 + results.warmup.seconds).toFixed(1), lastC2Share: +c2Share.toFixed(2) };
   if (c2Share < 0.1) break;
@@ -143,10 +143,10 @@ model.set({ ttftMs: 300, tokens: 40, tokensPerS: 50 });
 
 // (1) latency at 100 and 500 live conversations (300 ms to first token, then 40 tokens at 50/s)
 const before = await storedCounts({ connectionString: pgUrl });
-results.live100 = await turns({ url: chatUrl, sessions: 100, turns: long ? 10 : 3, thinkMs: 200, ttftMs: 300 });
+results.live100 = await turns({ url: chatUrl, timing: model.timing, sessions: 100, turns: long ? 10 : 3, thinkMs: 200, ttftMs: 300 });
 console.log('100 live', { ...results.live100, tokens: undefined });
 let c0 = cpu(parley.child.pid);
-results.live500 = await turns({ url: chatUrl, sessions: 500, turns: long ? 10 : 2, thinkMs: 200, ttftMs: 300 });
+results.live500 = await turns({ url: chatUrl, timing: model.timing, sessions: 500, turns: long ? 10 : 2, thinkMs: 200, ttftMs: 300 });
 results.live500.cpuPerTurnMs = cpuPerTurn(c0, cpu(parley.child.pid), results.live500.answered);
 console.log('500 live', { ...results.live500, tokens: undefined });
 
@@ -157,7 +157,7 @@ model.set({ ttftMs: 20, tokens: 10, tokensPerS: 1000 });
 results.ramp = [];
 for (const sessions of long ? [100, 200, 300, 400, 600, 800, 1200] : [100, 200, 300, 400, 600]) {
   const c1 = cpu(parley.child.pid);
-  const r = await turns({ url: chatUrl, sessions, turns: long ? 12 : 6, thinkMs: 500, ttftMs: 20 });
+  const r = await turns({ url: chatUrl, timing: model.timing, sessions, turns: long ? 12 : 6, thinkMs: 500, ttftMs: 20 });
   results.ramp.push({ sessions, turnsPerS: r.turnsPerS, ackP50: r.ack.p50, ackP99: r.ack.p99, addedP50: r.added.p50, addedP99: r.added.p99,
     errors: r.errors, sent: r.sent, answered: r.answered, cpuPerTurnMs: cpuPerTurn(c1, cpu(parley.child.pid), r.answered) });
   console.log('ramp', results.ramp.at(-1));

@@ -7,15 +7,23 @@ export function startFakeModel({ port = 0, ttftMs = 300, tokens = 40, tokensPerS
   const cfg = { ttftMs, tokens, tokensPerS };
   let open = 0;
   let served = 0;
+  // per turn (the load client puts the message id in its text): when the request came and when its first
+  // answer token left, so the load client can subtract the model's real time to first token, not the
+  // configured one (a timer in a busy event loop fires late, and that lateness is not Parley's)
+  const timings = new Map();
+  const now = () => Number(process.hrtime.bigint() / 1000n);
   const server = http.createServer((req, res) => {
     if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"Not Found"}}');
       return;
     }
-    req.resume();
+    const receivedAt = now();
+    const body = [];
+    req.on('data', (d) => body.push(d));
     const { ttftMs, tokens } = cfg;
     const gap = 1000 / cfg.tokensPerS;
     req.on('end', () => {
+      const turn = /turn \d+ ([0-9a-f-]{36})/.exec(Buffer.concat(body).toString().split('"role":"user"').at(-1))?.[1];
       open++;
       served++;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -28,7 +36,10 @@ export function startFakeModel({ port = 0, ttftMs = 300, tokens = 40, tokensPerS
       let i = 0;
       let timer = setTimeout(function tick() {
         if (res.destroyed) { open--; return; }
-        if (i === 0) res.write(chunk(`${head}word0 `));
+        if (i === 0) {
+          res.write(chunk(`${head}word0 `));
+          if (turn) timings.set(turn, { receivedAt, firstTokenAt: now() });
+        }
         else if (i < tokens) res.write(chunk(`word${i} `));
         if (++i < tokens) { timer = setTimeout(tick, gap); return; }
         res.write(chunk('"}', 'stop'));
@@ -44,6 +55,9 @@ export function startFakeModel({ port = 0, ttftMs = 300, tokens = 40, tokensPerS
   server.maxConnections = 100_000;
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({
     port: server.address().port, close: () => server.close(), stats: () => ({ open, served }),
+    /** The real time to first token (µs) of the last request for this turn, once its first token left. */
+    /** When the last request for this turn arrived and its first token left (µs, this process's monotonic clock). */
+    timing: (turn) => { const t = timings.get(turn); timings.delete(turn); return t; },
     /** Changes the pace of the streams that start from now on. */
     set: (next) => Object.assign(cfg, next), config: () => ({ ...cfg }),
   })));

@@ -25,10 +25,13 @@ function open(url) {
 /**
  * N customer sessions, each sending `turns` messages with `thinkMs` between the end of an answer and
  * the next message. Per turn: acknowledgement (send → stored echo), backend-added time to first token
- * (first answer.delta − send − the fake model's TTFT), and end of answer.
+ * (first answer.delta − send − the fake model's time to first token, as it measured it when it can), and end of answer.
  */
-export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs }) {
+export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs, timing = () => undefined }) {
   const ack = hist(); const added = hist(); const end = hist();
+  // with the fake model's own timestamps, added = on the way in (send → request at the model) + on the way out
+  // (first token leaves the model → first delta here); the model's real time to first token drops out
+  const addedIn = hist(); const addedOut = hist();
   let errors = 0; let sent = 0; let acked = 0; let answered = 0;
   const tokens = [];
   const started = now();
@@ -48,7 +51,15 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
       const w = waiting.get(f.type === 'message' ? f.id : f.turn);
       if (!w) return;
       if (f.type === 'message' && f.role === 'customer' && !w.acked) { w.acked = true; acked++; ack.recordValue(Math.max(1, t - w.t0)); }
-      if (f.type === 'answer.delta' && !w.first) { w.first = true; added.recordValue(Math.max(1, t - w.t0 - ttftMs * 1000)); }
+      if (f.type === 'answer.delta' && !w.first) {
+        w.first = true;
+        const m = timing(f.turn);
+        if (m) {
+          addedIn.recordValue(Math.max(1, m.receivedAt - w.t0));
+          addedOut.recordValue(Math.max(1, t - m.firstTokenAt));
+        }
+        added.recordValue(Math.max(1, t - w.t0 - (m ? m.firstTokenAt - m.receivedAt : ttftMs * 1000)));
+      }
       if (f.type === 'answer.end') { answered++; lastEnd = Math.max(lastEnd, t); end.recordValue(Math.max(1, t - w.t0)); waiting.delete(f.turn); w.done(); }
     });
     ws.on('error', () => { errors++; });
@@ -72,7 +83,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   const seconds = (now() - started) / 1e6;
   const window = lastEnd > firstSend ? (lastEnd - firstSend) / 1e6 : seconds;
   return { sessions, sent, acked, answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
-    ack: summary(ack), added: summary(added), end: summary(end), tokens };
+    ack: summary(ack), added: summary(added), addedIn: summary(addedIn), addedOut: summary(addedOut), end: summary(end), tokens };
 }
 
 /** `count` connected customers that said hello and then do nothing. */
