@@ -8,8 +8,12 @@ import io.parley.conversation.Conversation;
 import io.parley.widget.Identity;
 import io.parley.conversation.ConversationStatus;
 import io.parley.conversation.ConversationStore;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
@@ -26,6 +30,7 @@ public class ChatProtocol {
 
     private static final Logger LOG = Logger.getLogger(ChatProtocol.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("parley.session");
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final ObjectMapper json;
     private final Frames frames;
@@ -48,37 +53,66 @@ public class ChatProtocol {
         this.config = config;
     }
 
-    public void onFrame(WebSocketConnection connection, String raw) {
+    /**
+     * Runs on the event loop: the frame is read and checked here, and work that touches the database
+     * goes to a worker thread. A message's model call starts here, so it never waits for a worker
+     * (see TurnService#askEarly). Frames of one connection still run one at a time, in order: the
+     * next frame waits until the returned Uni completes.
+     */
+    public Uni<Void> onFrame(WebSocketConnection connection, String raw) {
         if (tooLarge(raw)) {
             reject(connection, ErrorCode.TOO_LARGE, "Frames may be at most " + config.maxFrameBytes() + " bytes.");
-            return;
+            return DONE;
         }
         FrameInput.Parsed parsed = FrameInput.parse(json, raw);
         if (parsed.problem() != null) {
             reject(connection, ErrorCode.BAD_FRAME, parsed.problem());
-            return;
+            return DONE;
         }
         JsonNode frame = parsed.frame();
         String type = parsed.type();
-        try {
-            switch (type) {
-                case "hello" -> hello(connection, frame);
-                case "message" -> message(connection, frame);
-                case "typing" -> typing(connection);
-                case "handoff" -> handoff(connection, frame);
-                case "rate" -> rate(connection, frame);
-                default -> reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
+        return switch (type) {
+            case "hello" -> blocking(connection, type, () -> hello(connection, frame));
+            case "message" -> {
+                Runnable store = message(connection, frame);
+                yield store == null ? DONE : blocking(connection, type, store);
             }
-        } catch (RuntimeException e) {
-            if (databaseFailure(e)) {
-                LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
-                hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
-                        "The server cannot reach its database. Send this frame again shortly.", null, 1000L));
-            } else {
-                LOG.errorf(e, "%s frame failed", type);
-                reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+            case "typing" -> blocking(connection, type, () -> typing(connection));
+            case "handoff" -> blocking(connection, type, () -> handoff(connection, frame));
+            case "rate" -> blocking(connection, type, () -> rate(connection, frame));
+            default -> {
+                reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
+                yield DONE;
             }
-        }
+        };
+    }
+
+    /** {@code work} on a worker thread, with a request context; any failure becomes an error frame. */
+    private Uni<Void> blocking(WebSocketConnection connection, String type, Runnable work) {
+        return Uni.createFrom().<Void>item(() -> {
+            ManagedContext requests = Arc.container().requestContext();
+            boolean activated = !requests.isActive();
+            if (activated) {
+                requests.activate();
+            }
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                if (databaseFailure(e)) {
+                    LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
+                    hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
+                            "The server cannot reach its database. Send this frame again shortly.", null, 1000L));
+                } else {
+                    LOG.errorf(e, "%s frame failed", type);
+                    reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+                }
+            } finally {
+                if (activated) {
+                    requests.terminate();
+                }
+            }
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     public void onClose(WebSocketConnection connection) {
@@ -141,28 +175,39 @@ public class ChatProtocol {
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
     }
 
-    private void message(WebSocketConnection connection, JsonNode frame) {
+    /** Checks a message frame on the event loop and starts its model call; returns the storing part, or null if refused. */
+    private Runnable message(WebSocketConnection connection, JsonNode frame) {
         Session session = connection.userData().get(SESSION);
         if (session == null) {
             reject(connection, ErrorCode.HELLO_REQUIRED, "Send a hello frame before any message.");
-            return;
+            return null;
         }
         JsonNode id = frame.path("id");
         if (!FrameInput.validId(id)) {
             reject(connection, ErrorCode.BAD_FRAME, FrameInput.MESSAGE_ID_RULE);
-            return;
+            return null;
         }
         JsonNode text = frame.path("text");
         if (!text.isTextual() || text.asText().isBlank()) {
-            connection.sendTextAndAwait(frames.error(ErrorCode.BAD_FRAME, "\"text\" must be a non-empty string.", id.asText(), null));
-            return;
+            hub.send(connection, frames.error(ErrorCode.BAD_FRAME, "\"text\" must be a non-empty string.", id.asText(), null));
+            return null;
         }
         if (text.asText().length() > config.maxTextChars()) {
-            connection.sendTextAndAwait(frames.error(ErrorCode.TOO_LARGE,
+            hub.send(connection, frames.error(ErrorCode.TOO_LARGE,
                     "A message may be at most " + config.maxTextChars() + " characters.", id.asText(), null));
-            return;
+            return null;
         }
-        turns.onMessage(connection, session, id.asText(), text.asText().strip());
+        String turn = id.asText();
+        String body = text.asText().strip();
+        TurnService.ActiveTurn early;
+        try {
+            early = turns.askEarly(session, turn, body);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "request_id=%s early model call not started; the turn asks after storing", turn);
+            early = null; // only a head start: the turn goes on without it
+        }
+        TurnService.ActiveTurn started = early;
+        return () -> turns.onMessage(connection, session, turn, body, started);
     }
 
     /** Relayed to agents watching the conversation, at most once a second per connection. */

@@ -4,11 +4,12 @@ import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The customer socket, protocol version 1 (docs/protocol.md). Thin: frames go to {@link ChatProtocol}.
- * Text handlers run on worker threads (they touch the database briefly); frames of one connection are
- * handled one at a time, in order.
+ * Frames are read on the event loop (returning a Uni makes the handler non-blocking), their database
+ * work runs on worker threads; frames of one connection are handled one at a time, in order.
  */
 @WebSocket(path = "/ws/chat")
 public class ChatSocket {
@@ -20,8 +21,8 @@ public class ChatSocket {
     }
 
     @OnTextMessage
-    void onFrame(WebSocketConnection connection, String frame) {
-        protocol.onFrame(connection, frame);
+    Uni<Void> onFrame(WebSocketConnection connection, String frame) {
+        return protocol.onFrame(connection, frame);
     }
 
     @OnClose

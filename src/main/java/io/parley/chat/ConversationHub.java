@@ -68,8 +68,8 @@ public class ConversationHub implements ChangeFeed.Listener {
             long seq = replay.isEmpty() ? Math.max(s.lastSent, storedLastSeq) : replay.get(replay.size() - 1).seq;
             send(connection, ready.apply(seq));
             for (Message m : replay) {
+                s.sent(m); // before the frame leaves: the client may answer it at once (see Subscriber#known)
                 send(connection, frames.message(m));
-                s.sent(m);
             }
         }
         return s;
@@ -103,12 +103,12 @@ public class ConversationHub implements ChangeFeed.Listener {
                     if (m.seq >= seq) {
                         break;
                     }
-                    send(s.connection, frames.message(m));
                     s.sent(m);
+                    send(s.connection, frames.message(m));
                 }
             }
-            send(s.connection, frame);
             s.sent(stored);
+            send(s.connection, frame);
         }
     }
 
@@ -116,8 +116,8 @@ public class ConversationHub implements ChangeFeed.Listener {
     void catchUp(Subscriber s) {
         synchronized (s) {
             for (Message m : store.messagesAfter(s.conversationId, s.lastSent)) {
-                send(s.connection, frames.message(m));
                 s.sent(m);
+                send(s.connection, frames.message(m));
             }
         }
     }

@@ -4,7 +4,6 @@ import io.parley.conversation.Message;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,7 +26,7 @@ public final class Subscriber {
     private final ArrayDeque<Message> recent = new ArrayDeque<>();
     private final int keep;
     /** {@code recent} is the whole conversation so far (followed from its start), not only its tail. */
-    private boolean fromStart;
+    private final boolean fromStart;
     /** As of this connection's hello or last message: the bot answers, and the conversation's priority. */
     private volatile boolean botAnswers;
     private volatile boolean priority;
@@ -39,34 +38,45 @@ public final class Subscriber {
         this.agent = agent;
         this.keep = keep;
         this.fromStart = lastSent == 0;
+        this.snapshot = new Snapshot(List.of(), lastSent, fromStart);
+    }
+
+    /** What {@link #known} reads without the lock (the event loop must not wait for a delivery's query). */
+    private volatile Snapshot snapshot;
+
+    private record Snapshot(List<Message> recent, long lastSent, boolean fromStart) {
     }
 
     /** {@code m} was sent to this connection: it is the next seq (callers hold the lock). */
     void sent(Message m) {
         lastSent = m.seq;
-        if (agent || Message.SYSTEM.equals(m.role)) {
+        if (agent) {
             return;
         }
-        recent.addLast(m);
-        if (recent.size() > keep) {
-            recent.removeFirst();
+        if (!Message.SYSTEM.equals(m.role)) {
+            recent.addLast(m);
+            if (recent.size() > keep) {
+                recent.removeFirst();
+            }
         }
+        snapshot = new Snapshot(List.copyOf(recent), lastSent, fromStart);
     }
 
     /**
      * What the prompt needs besides the new message, when this connection knows it: its messages
      * so far and the seq the new message should get if nobody stores one before it. Empty otherwise.
      */
-    synchronized java.util.Optional<Known> known(String msgId) {
-        if (agent || !botAnswers || (!fromStart && recent.size() < keep)) {
+    java.util.Optional<Known> known(String msgId) {
+        Snapshot now = snapshot;
+        if (agent || !botAnswers || (!now.fromStart() && now.recent().size() < keep)) {
             return java.util.Optional.empty();
         }
-        for (Message m : recent) {
+        for (Message m : now.recent()) {
             if (msgId.equals(m.msgId)) {
                 return java.util.Optional.empty(); // a resend of a message already stored: no new answer to ask for
             }
         }
-        return java.util.Optional.of(new Known(new ArrayList<>(recent), lastSent + 1, priority));
+        return java.util.Optional.of(new Known(now.recent(), now.lastSent() + 1, priority));
     }
 
     record Known(List<Message> before, long nextSeq, boolean priority) {

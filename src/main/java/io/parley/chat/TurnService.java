@@ -62,7 +62,7 @@ public class TurnService {
     }
 
     /** An answer being streamed here: what the customer has seen so far. */
-    private static final class ActiveTurn {
+    static final class ActiveTurn {
         /** The reserved answer row; known once the customer's message is stored. */
         volatile long answerId;
         final UUID conversationId;
@@ -124,7 +124,8 @@ public class TurnService {
     }
 
     /**
-     * Handles {@code message {id, text}} on a worker thread.
+     * Stores {@code message {id, text}} on a worker thread and answers it; {@code early} is the model
+     * call {@link #askEarly} started for it, or null.
      * <p>
      * When this connection knows the conversation's history, the model is asked while the message is
      * being stored, so the commit happens within the model's time to first token instead of before
@@ -133,8 +134,7 @@ public class TurnService {
      * history) unless the stored message is exactly the one the prompt assumed: new, the next seq,
      * answered by the bot, with the same priority.
      */
-    public void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
-        ActiveTurn early = askEarly(session, turn, text);
+    void onMessage(WebSocketConnection connection, Session session, String turn, String text, ActiveTurn early) {
         ConversationStore.Accepted accepted;
         try {
             accepted = accept(session.conversationId(), turn, text, early == null ? llm.historyMessages() : 0);
@@ -178,8 +178,11 @@ public class TurnService {
         }
     }
 
-    /** The model call for a message not yet stored, or null when this connection cannot know its prompt. */
-    private ActiveTurn askEarly(Session session, String turn, String text) {
+    /**
+     * The model call for a message not yet stored, or null when this connection cannot know its
+     * prompt. Non-blocking (called on the event loop, before the message waits for a worker thread).
+     */
+    ActiveTurn askEarly(Session session, String turn, String text) {
         if (!chat.earlyModelCall()) {
             return null;
         }
