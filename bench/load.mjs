@@ -32,6 +32,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   // with the fake model's own timestamps, added = on the way in (send → request at the model) + on the way out
   // (first token leaves the model → first delta here); the model's real time to first token drops out
   const addedIn = hist(); const addedOut = hist();
+  const firsts = []; // first delta of each turn: scored at the end, when the model's timestamps have all arrived
   let errors = 0; let sent = 0; let acked = 0; let answered = 0;
   const tokens = [];
   const started = now();
@@ -51,15 +52,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
       const w = waiting.get(f.type === 'message' ? f.id : f.turn);
       if (!w) return;
       if (f.type === 'message' && f.role === 'customer' && !w.acked) { w.acked = true; acked++; ack.recordValue(Math.max(1, t - w.t0)); }
-      if (f.type === 'answer.delta' && !w.first) {
-        w.first = true;
-        const m = timing(f.turn);
-        if (m) {
-          addedIn.recordValue(Math.max(1, m.receivedAt - w.t0));
-          addedOut.recordValue(Math.max(1, t - m.firstTokenAt));
-        }
-        added.recordValue(Math.max(1, t - w.t0 - (m ? m.firstTokenAt - m.receivedAt : ttftMs * 1000)));
-      }
+      if (f.type === 'answer.delta' && !w.first) { w.first = true; firsts.push({ turn: f.turn, t0: w.t0, at: t }); }
       if (f.type === 'answer.end') { answered++; lastEnd = Math.max(lastEnd, t); end.recordValue(Math.max(1, t - w.t0)); waiting.delete(f.turn); w.done(); }
     });
     ws.on('error', () => { errors++; });
@@ -80,6 +73,15 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
     }
     ws.close();
   }));
+  await sleep(50);
+  for (const { turn, t0, at } of firsts) {
+    const m = timing(turn);
+    if (m) {
+      addedIn.recordValue(Math.max(1, m.receivedAt - t0));
+      addedOut.recordValue(Math.max(1, at - m.firstTokenAt));
+    }
+    added.recordValue(Math.max(1, at - t0 - (m ? m.firstTokenAt - m.receivedAt : ttftMs * 1000)));
+  }
   const seconds = (now() - started) / 1e6;
   const window = lastEnd > firstSend ? (lastEnd - firstSend) / 1e6 : seconds;
   return { sessions, sent, acked, answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
