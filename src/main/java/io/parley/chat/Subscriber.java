@@ -1,6 +1,7 @@
 package io.parley.chat;
 
 import io.parley.conversation.Message;
+import io.parley.conversation.SystemNotice;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import java.util.ArrayDeque;
@@ -53,7 +54,10 @@ public final class Subscriber {
         if (agent) {
             return;
         }
-        if (!Message.SYSTEM.equals(m.role)) {
+        if (Message.SYSTEM.equals(m.role)) {
+            // a notice says who answers now: only a hand-back gives the conversation to the bot again
+            botAnswers = SystemNotice.AGENT_LEFT.wire().equals(m.kind);
+        } else {
             recent.addLast(m);
             if (recent.size() > keep) {
                 recent.removeFirst();
