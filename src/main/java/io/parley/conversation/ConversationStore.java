@@ -271,7 +271,7 @@ public class ConversationStore {
      */
     public Message completeAnswer(long answerId, Message answer, SqlWrite alsoStore) {
         try {
-            Message stored = sql.complete(answerId, answer, alsoStore, instance.key(), now());
+            Message stored = sql.complete(answerId, answer, alsoStore, instance.key());
             if (stored != null) {
                 return stored;
             }

@@ -112,11 +112,11 @@ final class TurnSql {
      * only if the answer is: one statement, committed on its own. Null when the row is no longer
      * streaming (another instance declared it interrupted); nothing is written then.
      */
-    Message complete(long answerId, Message answer, ConversationStore.SqlWrite also, long instance, OffsetDateTime now) throws SQLException {
+    Message complete(long answerId, Message answer, ConversationStore.SqlWrite also, long instance) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement("""
-                    with s as (update conversation set last_seq = last_seq + 1, updated_at = ? where id = ?
+                    with s as (update conversation set last_seq = last_seq + 1 where id = ?
                                and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
                          u as (update message set seq = (select last_seq from s), text = ?, state = ?, intent = ?, confidence = ?,
                                entities = ?::jsonb, suggestions = ?::jsonb, sentiment = ?, handoff = ?, source = ?, provider = ?,
@@ -126,7 +126,6 @@ final class TurnSql {
                     + (also == null ? "" : ",\n     l as (" + also.insertSelect() + " where exists (select 1 from u))")
                     + "\nselect u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u")) {
                 int i = 1;
-                ps.setObject(i++, now);
                 ps.setObject(i++, answer.conversationId);
                 ps.setLong(i++, answerId);
                 ps.setString(i++, answer.text);
