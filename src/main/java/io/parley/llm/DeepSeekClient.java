@@ -211,7 +211,7 @@ public class DeepSeekClient {
                 fail(new ProviderException(gotToken ? ProviderException.Kind.STREAM_BROKEN : ProviderException.Kind.SERVER_ERROR,
                         200, null, "error in stream: " + errorMessage(data)));
                 return;
-            } catch (Exception e) {
+            } catch (java.io.IOException | RuntimeException e) {
                 fail(new ProviderException(ProviderException.Kind.STREAM_BROKEN, 200, null, "unreadable stream event"));
                 return;
             }
