@@ -23,10 +23,10 @@ public final class SecretFile {
     public static void write(Path path, String secret) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.deleteIfExists(path);
-        try {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            // a file system without POSIX permissions (Windows): protect the folder instead
+        } else {
+            // a file system without POSIX permissions (Windows): the folder is what protects it
             Files.createFile(path);
             LOG.warnf("%s: this file system has no owner-only permissions; keep its folder private", path);
         }
