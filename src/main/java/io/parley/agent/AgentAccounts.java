@@ -1,5 +1,9 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
+import io.parley.lifecycle.AgentPresence;
+
 import io.parley.ops.SecretFile;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.StartupEvent;
@@ -21,7 +25,7 @@ import java.util.regex.Pattern;
 
 /** Agent and admin accounts: the first admin at first start, creation by admins, presence. */
 @ApplicationScoped
-public class AgentAccounts {
+public class AgentAccounts implements AgentPresence {
 
     private static final Logger LOG = Logger.getLogger(AgentAccounts.class);
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,39}");
@@ -61,11 +65,11 @@ public class AgentAccounts {
     @Transactional
     public Agent create(String username, String password, String displayName, String role) {
         if (username == null || !USERNAME.matcher(username).matches()) {
-            throw new IllegalArgumentException("username: 2 to 40 lower-case letters, digits, '.', '_' or '-'.");
+            throw ParleyException.badInput("username: 2 to 40 lower-case letters, digits, '.', '_' or '-'.");
         }
         checkPassword(password);
         if (!Agent.AGENT.equals(role) && !Agent.ADMIN.equals(role)) {
-            throw new IllegalArgumentException("role: \"agent\" or \"admin\".");
+            throw ParleyException.badInput("role: \"agent\" or \"admin\".");
         }
         if (Agent.count("username", username) > 0) {
             throw new io.parley.conversation.ConflictException("An account named \"" + username + "\" exists already.");
@@ -84,7 +88,7 @@ public class AgentAccounts {
     public void changePassword(String username, String current, String replacement) {
         Agent a = byUsername(username).orElseThrow();
         if (current == null || !BcryptUtil.matches(current, a.password)) {
-            throw new IllegalArgumentException("The current password is not right.");
+            throw ParleyException.badInput("The current password is not right.");
         }
         checkPassword(replacement);
         a.password = BcryptUtil.bcryptHash(replacement);
@@ -121,13 +125,14 @@ public class AgentAccounts {
 
     /** Whether any agent has a console open (on any instance). */
     @Transactional
+    @Override
     public boolean anyOnline() {
         return Agent.count("lastSeenAt > ?1", now().minus(config.onlineWithin())) > 0;
     }
 
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("password: at least " + MIN_PASSWORD + " characters.");
+            throw ParleyException.badInput("password: at least " + MIN_PASSWORD + " characters.");
         }
     }
 

@@ -26,8 +26,4 @@ public interface AgentConfig {
     /** An agent counts as online while their console has been connected within this time. */
     @WithDefault("90s")
     Duration onlineWithin();
-
-    /** Answers with one of these intents hand the conversation to a person (as does the answer's handoff flag). */
-    @WithDefault("human_agent")
-    List<String> handoffIntents();
 }

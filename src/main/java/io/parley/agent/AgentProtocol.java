@@ -1,14 +1,19 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
+import io.parley.lifecycle.Handoff;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.chat.ConversationHub;
-import io.parley.chat.ErrorCode;
+import io.parley.failure.ErrorCode;
 import io.parley.chat.FrameInput;
 import io.parley.chat.Frames;
 import io.parley.chat.Subscriber;
-import io.parley.conversation.ConflictException;
-import io.parley.conversation.ConversationStore;
+import io.parley.chat.ChatConfig;
+import io.parley.conversation.TurnStore;
+import io.parley.lifecycle.Lifecycle;
 import io.parley.conversation.NoSuchConversationException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.UserData;
@@ -35,17 +40,21 @@ public class AgentProtocol {
     private final ObjectMapper json;
     private final Frames frames;
     private final ConversationHub hub;
-    private final ConversationStore store;
+    private final TurnStore turns;
+    private final Lifecycle lifecycle;
     private final Handoff handoff;
+    private final ChatConfig chat;
     private final AgentAccounts accounts;
     private final AgentHub consoles;
 
-    AgentProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, Handoff handoff,
-                  AgentAccounts accounts, AgentHub consoles) {
+    AgentProtocol(ObjectMapper json, Frames frames, ConversationHub hub, TurnStore turns, Lifecycle lifecycle, Handoff handoff,
+                  AgentAccounts accounts, AgentHub consoles, ChatConfig chat) {
+        this.turns = turns;
+        this.lifecycle = lifecycle;
+        this.chat = chat;
         this.json = json;
         this.frames = frames;
         this.hub = hub;
-        this.store = store;
         this.handoff = handoff;
         this.accounts = accounts;
         this.consoles = consoles;
@@ -80,13 +89,12 @@ public class AgentProtocol {
                 case "message" -> reply(connection, frame);
                 default -> error(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".", null);
             }
-        } catch (BadFrame e) {
-            error(connection, ErrorCode.BAD_FRAME, e.getMessage(), null);
-        } catch (NoSuchConversationException e) {
-            error(connection, ErrorCode.BAD_FRAME, e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.warnf("agent %s frame failed: %s", type, e.getMessage());
-            error(connection, ErrorCode.STORAGE_UNAVAILABLE, "The server could not handle this frame; send it again shortly.", null);
+            ParleyException failure = ParleyException.of(e);
+            if (failure.code() == ErrorCode.INTERNAL) {
+                LOG.errorf(e, "agent %s frame failed", type);
+            }
+            hub.send(connection, frames.error(failure, frame.path("id").isTextual() ? frame.path("id").asText() : null));
         }
     }
 
@@ -94,7 +102,7 @@ public class AgentProtocol {
     private void watch(WebSocketConnection connection, JsonNode frame) {
         UUID id = conversationId(frame);
         long lastSeq = Math.max(0, frame.path("lastSeq").asLong(0));
-        Long stored = store.lastSeqs(java.util.List.of(id)).get(id);
+        Long stored = turns.lastSeqs(java.util.List.of(id)).get(id);
         if (stored == null) {
             throw new NoSuchConversationException(id);
         }
@@ -116,7 +124,7 @@ public class AgentProtocol {
     private void typing(WebSocketConnection connection, JsonNode frame) {
         UUID id = conversationId(frame);
         Agent agent = connection.userData().get(AGENT);
-        if (FrameInput.typingAllowed(connection) && store.holder(id).filter(agent.id::equals).isPresent()) {
+        if (FrameInput.typingAllowed(connection) && lifecycle.holder(id).filter(agent.id::equals).isPresent()) {
             hub.typing(id, true, agent.displayName);
         }
     }
@@ -125,21 +133,17 @@ public class AgentProtocol {
         UUID id = conversationId(frame);
         JsonNode msgId = frame.path("id");
         if (!FrameInput.validId(msgId)) {
-            throw new BadFrame(FrameInput.MESSAGE_ID_RULE);
+            throw ParleyException.badInput(FrameInput.MESSAGE_ID_RULE);
         }
         String text = frame.path("text").asText("");
-        if (text.isBlank() || text.length() > 4000) {
-            error(connection, ErrorCode.BAD_FRAME, "\"text\" is 1 to 4000 characters.", msgId.asText());
-            return;
+        if (text.isBlank() || text.length() > chat.maxTextChars()) {
+            throw ParleyException.badInput("\"text\" is 1 to " + chat.maxTextChars() + " characters.");
         }
-        try {
-            ConversationStore.Change change = handoff.reply(id, connection.userData().get(AGENT), msgId.asText(), text.strip());
-            if (change.notice() == null) {
-                // the same id again: nothing new stored; tell this console it is done
-                hub.send(connection, json.createObjectNode().put("type", "ack").put("id", msgId.asText()).toString());
-            }
-        } catch (ConflictException e) {
-            error(connection, ErrorCode.NOT_ALLOWED, e.getMessage(), msgId.asText());
+        Agent agent = connection.userData().get(AGENT);
+        Lifecycle.Change change = handoff.reply(id, agent.id, agent.displayName, msgId.asText(), text.strip());
+        if (change.notice() == null) {
+            // the same id again: nothing new stored; tell this console it is done
+            hub.send(connection, json.createObjectNode().put("type", "ack").put("id", msgId.asText()).toString());
         }
     }
 
@@ -147,17 +151,11 @@ public class AgentProtocol {
         try {
             return UUID.fromString(frame.path("conversationId").asText(""));
         } catch (IllegalArgumentException e) {
-            throw new BadFrame("\"conversationId\" must be a conversation id.");
+            throw ParleyException.badInput("\"conversationId\" must be a conversation id.");
         }
     }
 
     private void error(WebSocketConnection connection, ErrorCode code, String message, String turn) {
         hub.send(connection, frames.error(code, message, turn, null));
-    }
-
-    private static final class BadFrame extends RuntimeException {
-        BadFrame(String message) {
-            super(message, null, false, false);
-        }
     }
 }

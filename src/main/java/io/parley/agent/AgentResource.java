@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import jakarta.annotation.security.RolesAllowed;
@@ -55,7 +57,7 @@ public class AgentResource {
     @Operation(summary = "Change the signed-in agent's password")
     public Response changePassword(PasswordChange change) {
         if (change == null) {
-            throw new IllegalArgumentException("Send {\"current\": ..., \"replacement\": ...}.");
+            throw ParleyException.badInput("Send {\"current\": ..., \"replacement\": ...}.");
         }
         accounts.changePassword(identity.getPrincipal().getName(), change.current(), change.replacement());
         return Response.noContent().build();
@@ -81,7 +83,7 @@ public class AgentResource {
     @Operation(summary = "Create an agent or admin account (admins only)")
     public Response create(NewAgent request) {
         if (request == null) {
-            throw new IllegalArgumentException("Send {\"username\", \"password\", \"displayName\", \"role\"}.");
+            throw ParleyException.badInput("Send {\"username\", \"password\", \"displayName\", \"role\"}.");
         }
         Agent a = accounts.create(request.username(), request.password(), request.displayName(),
                 request.role() == null ? Agent.AGENT : request.role());

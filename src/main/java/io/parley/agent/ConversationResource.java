@@ -1,7 +1,12 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
+import io.parley.lifecycle.Handoff;
+
 import io.parley.chat.FrameInput;
-import io.parley.conversation.ConversationStore;
+import io.parley.chat.ChatConfig;
+import io.parley.lifecycle.Lifecycle;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -32,8 +37,8 @@ public class ConversationResource {
 
     /** What an action left: the conversation's status and the system message it stored, if any. */
     public record Outcome(String status, Long seq) {
-        static Outcome of(ConversationStore.Change change) {
-            return new Outcome(change.conversation().status, change.notice() == null ? null : change.notice().seq);
+        static Outcome of(Lifecycle.Change change) {
+            return new Outcome(change.conversation().status.wire(), change.notice() == null ? null : change.notice().seq);
         }
     }
 
@@ -42,7 +47,10 @@ public class ConversationResource {
     private final AgentAccounts accounts;
     private final SecurityIdentity identity;
 
-    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity) {
+    private final ChatConfig chat;
+
+    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat) {
+        this.chat = chat;
         this.transcripts = transcripts;
         this.handoff = handoff;
         this.accounts = accounts;
@@ -60,14 +68,15 @@ public class ConversationResource {
     @Path("/take")
     @Operation(summary = "Take the conversation over: the bot stops answering, the customer is told a person joined")
     public Outcome take(@PathParam("id") UUID id) {
-        return Outcome.of(handoff.takeOver(id, me()));
+        return Outcome.of(handoff.takeOver(id, me().id, me().displayName));
     }
 
     @POST
     @Path("/hand-back")
     @Operation(summary = "Hand the conversation back to the bot")
     public Outcome handBack(@PathParam("id") UUID id) {
-        return Outcome.of(handoff.handBack(id, me()));
+        Agent me = me();
+        return Outcome.of(handoff.handBack(id, me.id, me.isAdmin(), me.displayName));
     }
 
     @POST
@@ -81,14 +90,15 @@ public class ConversationResource {
     @Path("/messages")
     @Operation(summary = "Reply to the customer (the conversation must be taken over by you); the id makes a resend harmless")
     public Response reply(@PathParam("id") UUID id, Reply reply) {
-        if (reply == null || reply.text() == null || reply.text().isBlank() || reply.text().length() > 4000) {
-            throw new IllegalArgumentException("\"text\" is 1 to 4000 characters.");
+        if (reply == null || reply.text() == null || reply.text().isBlank() || reply.text().length() > chat.maxTextChars()) {
+            throw ParleyException.badInput("\"text\" is 1 to " + chat.maxTextChars() + " characters.");
         }
         String msgId = reply.id() == null ? UUID.randomUUID().toString() : reply.id();
         if (!FrameInput.MESSAGE_ID.matcher(msgId).matches()) {
-            throw new IllegalArgumentException(FrameInput.MESSAGE_ID_RULE);
+            throw ParleyException.badInput(FrameInput.MESSAGE_ID_RULE);
         }
-        ConversationStore.Change change = handoff.reply(id, me(), msgId, reply.text().strip());
+        Agent me = me();
+        Lifecycle.Change change = handoff.reply(id, me.id, me.displayName, msgId, reply.text().strip());
         return Response.status(change.notice() == null ? 200 : 201).entity(Outcome.of(change)).build();
     }
 

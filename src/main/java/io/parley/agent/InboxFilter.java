@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
 import io.parley.conversation.ConversationStatus;
 
 import java.time.LocalDate;
@@ -27,11 +29,11 @@ public record InboxFilter(String status, String intent, LocalDate from, LocalDat
             try {
                 ConversationStatus.of(status);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("\"status\" is one of bot, waiting_agent, agent, resolved, closed.");
+                throw ParleyException.badInput("\"status\" is one of bot, waiting_agent, agent, resolved, closed.");
             }
         }
         if (from != null && to != null && to.isBefore(from)) {
-            throw new IllegalArgumentException("\"to\" is before \"from\".");
+            throw ParleyException.badInput("\"to\" is before \"from\".");
         }
     }
 

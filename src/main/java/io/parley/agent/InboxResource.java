@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.failure.ParleyException;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -44,7 +46,7 @@ public class InboxResource {
         int p = number(page);
         int n = number(size);
         if (p < 0 || n < 1 || n > 200) {
-            throw new IllegalArgumentException("page >= 0 and size from 1 to 200.");
+            throw ParleyException.badInput("page >= 0 and size from 1 to 200.");
         }
         return inbox.page(filter(status, intent, from, to, agent, q), p, n);
     }
@@ -69,7 +71,7 @@ public class InboxResource {
             agentId = accounts.current(identity).id;
         } else if (agent != null && !agent.isBlank()) {
             agentId = accounts.byUsername(agent).map(a -> a.id)
-                    .orElseThrow(() -> new IllegalArgumentException("No agent is named \"" + agent + "\"."));
+                    .orElseThrow(() -> ParleyException.badInput("No agent is named \"" + agent + "\"."));
         }
         return new InboxFilter(blankToNull(status), blankToNull(intent), day(from, "from"), day(to, "to"), agentId, blankToNull(q));
     }
@@ -78,7 +80,7 @@ public class InboxResource {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("page and size are whole numbers, not \"" + value + "\".");
+            throw ParleyException.badInput("page and size are whole numbers, not \"" + value + "\".");
         }
     }
 
@@ -89,7 +91,7 @@ public class InboxResource {
         try {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("\"" + name + "\" must be a day such as 2026-11-29.");
+            throw ParleyException.badInput("\"" + name + "\" must be a day such as 2026-11-29.");
         }
     }
 

@@ -3,9 +3,9 @@ package io.parley.agent;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationEvent;
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 import io.parley.conversation.Message;
-import io.parley.conversation.Usage;
+import io.parley.answer.Usage;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
                           OffsetDateTime updatedAt, long lastSeq, String agent, String agentName, List<String> tags,
                           Integer rating, String ratingComment, OffsetDateTime ratedAt, String site, String userId) {
         static Summary of(Conversation c, Agent assigned) {
-            return new Summary(c.id, c.status, c.locale, c.priority, c.createdAt, c.updatedAt, c.lastSeq,
+            return new Summary(c.id, c.status.wire(), c.locale, c.priority, c.createdAt, c.updatedAt, c.lastSeq,
                     assigned == null ? null : assigned.username, assigned == null ? null : assigned.displayName,
                     Arrays.asList(c.tags), c.rating, c.ratingComment, c.ratedAt, c.site, c.externalUserId);
         }
@@ -34,7 +34,7 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
                        Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId) {
         static Line of(Message m) {
             Usage u = m.usage != null ? m.usage : new Usage(); // Hibernate leaves it null when all its columns are
-            return new Line(m.seq, m.msgId, m.role, m.author, m.kind, m.text, m.createdAt, m.isAnswer() ? m.state : null, m.replyTo,
+            return new Line(m.seq, m.msgId, m.role.wire(), m.author, m.kind, m.text, m.createdAt, m.isAnswer() ? m.state.wire() : null, m.replyTo,
                     m.intent, m.confidence, m.entities, m.suggestions, m.sentiment, m.handoff, m.source, m.provider, m.model,
                     u.promptTokens, u.completionTokens, u.cacheHitTokens, u.cacheMissTokens, u.firstTokenMs, u.totalMs, u.requestId);
         }
@@ -48,7 +48,7 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
 
     public record Event(String from, String to, String actor, String reason, OffsetDateTime at) {
         static Event of(ConversationEvent e) {
-            return new Event(e.fromStatus, e.toStatus, e.actor, e.reason, e.at);
+            return new Event(e.fromStatus.wire(), e.toStatus.wire(), e.actor, e.reason, e.at);
         }
     }
 }

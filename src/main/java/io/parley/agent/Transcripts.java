@@ -1,5 +1,9 @@
 package io.parley.agent;
 
+import io.parley.chat.ChatConfig;
+
+import io.parley.failure.ParleyException;
+
 import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationEvent;
 import io.parley.conversation.Message;
@@ -20,6 +24,12 @@ public class Transcripts {
 
     static final int MAX_TAGS = 20;
 
+    private final ChatConfig chat;
+
+    Transcripts(ChatConfig chat) {
+        this.chat = chat;
+    }
+
     @Transactional
     public Transcript get(UUID id) {
         Conversation c = Conversation.findById(id);
@@ -38,8 +48,8 @@ public class Transcripts {
 
     @Transactional
     public Transcript.Note addNote(UUID id, Agent author, String text) {
-        if (text == null || text.isBlank() || text.length() > 4000) {
-            throw new IllegalArgumentException("A note is 1 to 4000 characters.");
+        if (text == null || text.isBlank() || text.length() > chat.maxTextChars()) {
+            throw ParleyException.badInput("A note is 1 to " + chat.maxTextChars() + " characters.");
         }
         if (Conversation.findById(id) == null) {
             throw new NoSuchConversationException(id);
@@ -64,12 +74,12 @@ public class Transcripts {
         for (String t : tags == null ? List.<String>of() : tags) {
             String tag = t == null ? "" : t.strip().toLowerCase(java.util.Locale.ROOT);
             if (tag.isEmpty() || tag.length() > 40) {
-                throw new IllegalArgumentException("A tag is 1 to 40 characters.");
+                throw ParleyException.badInput("A tag is 1 to 40 characters.");
             }
             clean.add(tag);
         }
         if (clean.size() > MAX_TAGS) {
-            throw new IllegalArgumentException("At most " + MAX_TAGS + " tags.");
+            throw ParleyException.badInput("At most " + MAX_TAGS + " tags.");
         }
         c.tags = clean.toArray(String[]::new);
         return List.copyOf(clean);

@@ -32,14 +32,6 @@ public interface ChatConfig {
     @WithDefault("2s")
     Duration partialSaveEvery();
 
-    /**
-     * Ask the model while the customer's message is being stored, when the connection knows the
-     * conversation's history (it saw every message): the commit then costs no time to first token.
-     * The message is still committed before it is acknowledged, and a wrong guess is dropped.
-     */
-    @WithDefault("true")
-    boolean earlyModelCall();
-
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

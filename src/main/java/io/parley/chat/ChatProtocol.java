@@ -1,13 +1,15 @@
 package io.parley.chat;
 
+import io.parley.conversation.Conversation;
+import io.parley.conversation.Conversations;
+import io.parley.failure.ErrorCode;
+import io.parley.failure.ParleyException;
+import io.parley.lifecycle.Handoff;
+import io.parley.widget.Identity;
+
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.agent.Handoff;
-import io.parley.conversation.ConflictException;
-import io.parley.conversation.Conversation;
-import io.parley.widget.Identity;
-import io.parley.conversation.ConversationStatus;
-import io.parley.conversation.ConversationStore;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.websockets.next.UserData;
@@ -15,11 +17,11 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Reads client frames of protocol version 1, validates them and hands them to the services.
@@ -35,29 +37,28 @@ public class ChatProtocol {
     private final ObjectMapper json;
     private final Frames frames;
     private final ConversationHub hub;
-    private final ConversationStore store;
+    private final Conversations conversations;
     private final TurnService turns;
     private final ChatConfig config;
     private final Handoff handoff;
     private final Identity identity;
 
-    ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, ConversationStore store, TurnService turns, ChatConfig config,
+    ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, Conversations conversations, TurnService turns, ChatConfig config,
                  Handoff handoff, Identity identity) {
         this.handoff = handoff;
         this.identity = identity;
         this.json = json;
         this.frames = frames;
         this.hub = hub;
-        this.store = store;
+        this.conversations = conversations;
         this.turns = turns;
         this.config = config;
     }
 
     /**
      * Runs on the event loop: the frame is read and checked here, and work that touches the database
-     * goes to a worker thread. A message's model call starts here, so it never waits for a worker
-     * (see TurnService#askEarly). Frames of one connection still run one at a time, in order: the
-     * next frame waits until the returned Uni completes.
+     * goes to a worker thread. Frames of one connection run one at a time, in order: the next frame
+     * waits until the returned Uni completes.
      */
     public Uni<Void> onFrame(WebSocketConnection connection, String raw) {
         if (tooLarge(raw)) {
@@ -98,14 +99,13 @@ public class ChatProtocol {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                if (databaseFailure(e)) {
-                    LOG.warnf("%s frame not handled, database unavailable: %s", type, e.getMessage());
-                    hub.send(connection, frames.error(ErrorCode.STORAGE_UNAVAILABLE,
-                            "The server cannot reach its database. Send this frame again shortly.", null, 1000L));
-                } else {
+                ParleyException failure = ParleyException.of(e);
+                if (failure.code() == ErrorCode.INTERNAL) {
                     LOG.errorf(e, "%s frame failed", type);
-                    reject(connection, ErrorCode.INTERNAL, "The server could not handle this frame.");
+                } else {
+                    LOG.warnf("%s frame refused: %s %s", type, failure.code().wire, e.getMessage());
                 }
+                hub.send(connection, frames.error(failure, null));
             } finally {
                 if (activated) {
                     requests.terminate();
@@ -122,6 +122,11 @@ public class ChatProtocol {
         }
     }
 
+    /**
+     * Opens the connection's conversation: a new one (no token), the token's, or a verified site
+     * user's (their identity opens it, and its token is replaced). Then {@code ready} and the replay
+     * of what came after {@code lastSeq}.
+     */
     private void hello(WebSocketConnection connection, JsonNode frame) {
         if (connection.userData().get(SESSION) != null) {
             reject(connection, ErrorCode.BAD_FRAME, "This connection already said hello.");
@@ -134,48 +139,43 @@ public class ChatProtocol {
             reject(connection, ErrorCode.BAD_FRAME, "\"lastSeq\" must be a number.");
             return;
         }
+        long lastSeq = Math.max(0, lastSeqNode.asLong(0));
         String site = connection.handshakeRequest().header("Origin");
         Optional<String> userId = optionalText(frame, "userId");
+        Conversations.Opened opened;
         if (userId.isPresent()) {
-            // a verified site user: their identity, not a token, opens their one conversation
             if (userId.get().length() > 200 || !identity.verify(userId.get(), optionalText(frame, "userHash").orElse(null))) {
                 reject(connection, ErrorCode.UNAUTHORIZED, identity.configured()
                         ? "The user's identity could not be verified (userHash must be HMAC-SHA256 of userId with the site's secret)."
                         : "Verified identities are not enabled on this server (parley.widget.identity-secret).");
                 return;
             }
-            ConversationStore.Opened opened = store.openForUser(userId.get(), locale, site);
-            Conversation c = opened.conversation();
+            // the client's token is checked before opening replaces it: it resumes from lastSeq only in its own conversation
+            Optional<UUID> resumed = token.flatMap(conversations::findByToken).map(c -> c.id);
+            opened = conversations.openForUser(userId.get(), locale, site);
+            UUID id = opened.conversation().id;
+            lastSeq = resumed.filter(id::equals).isPresent() ? lastSeq : 0;
+        } else if (token.isPresent()) {
+            Optional<Conversation> found = conversations.findByToken(token.get());
+            if (found.isEmpty()) {
+                reject(connection, ErrorCode.UNAUTHORIZED, "This token does not open any conversation. Say hello without a token to start a new one.");
+                return;
+            }
+            opened = new Conversations.Opened(found.get(), token.get());
+        } else {
+            opened = conversations.create(locale, site, null);
+            lastSeq = 0;
+        }
+        Conversation c = opened.conversation();
+        if (c.lastSeq > 0) {
+            // answers left streaming by a Parley that died become stored, interrupted answers before the replay
             hub.sweepInterrupted(c.id);
-            long lastSeq = token.flatMap(store::findByToken).filter(k -> k.id.equals(c.id)).isPresent() ? Math.max(0, lastSeqNode.asLong(0)) : 0;
-            Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
-            subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
-            connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
-            return;
         }
-        if (token.isEmpty()) {
-            ConversationStore.Opened opened = store.create(locale, site, null);
-            Conversation c = opened.conversation();
-            Subscriber subscriber = hub.join(c.id, connection, 0, 0, seq -> frames.ready(c.id, opened.token(), seq, c.status));
-            subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
-            connection.userData().put(SESSION, new Session(c.id, locale, subscriber));
-            return;
-        }
-        Optional<Conversation> found = store.findByToken(token.get());
-        if (found.isEmpty()) {
-            reject(connection, ErrorCode.UNAUTHORIZED, "This token does not open any conversation. Say hello without a token to start a new one.");
-            return;
-        }
-        Conversation c = found.get();
-        // answers left streaming by a Parley that died become stored, interrupted answers before the replay
-        hub.sweepInterrupted(c.id);
-        long lastSeq = Math.max(0, lastSeqNode.asLong(0));
-        Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, token.get(), seq, c.status));
-        subscriber.state(ConversationStatus.BOT.wire().equals(c.status), c.priority);
+        Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
     }
 
-    /** Checks a message frame on the event loop and starts its model call; returns the storing part, or null if refused. */
+    /** Checks a message frame on the event loop; returns the storing part (for a worker thread), or null if refused. */
     private Runnable message(WebSocketConnection connection, JsonNode frame) {
         Session session = connection.userData().get(SESSION);
         if (session == null) {
@@ -199,15 +199,7 @@ public class ChatProtocol {
         }
         String turn = id.asText();
         String body = text.asText().strip();
-        TurnService.ActiveTurn early;
-        try {
-            early = turns.askEarly(session, turn, body);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "request_id=%s early model call not started; the turn asks after storing", turn);
-            early = null; // only a head start: the turn goes on without it
-        }
-        TurnService.ActiveTurn started = early;
-        return () -> turns.onMessage(connection, session, turn, body, started);
+        return () -> turns.onMessage(connection, session, turn, body);
     }
 
     /** Relayed to agents watching the conversation, at most once a second per connection. */
@@ -245,11 +237,7 @@ public class ChatProtocol {
             reject(connection, ErrorCode.TOO_LARGE, "A rating comment may be at most 2000 characters.");
             return;
         }
-        try {
-            handoff.rate(session.conversationId(), score.asInt(), comment);
-        } catch (ConflictException e) {
-            reject(connection, ErrorCode.NOT_ALLOWED, e.getMessage());
-        }
+        handoff.rate(session.conversationId(), score.asInt(), comment); // not resolved: not_allowed, from the one mapper
     }
 
     private Session session(WebSocketConnection connection) {
@@ -267,16 +255,6 @@ public class ChatProtocol {
 
     private void reject(WebSocketConnection connection, ErrorCode code, String message) {
         hub.send(connection, frames.error(code, message, null, null));
-    }
-
-    /** The database is away (any layer may wrap it: Hibernate, Narayana, Agroal, pgjdbc). */
-    static boolean databaseFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PersistenceException || t instanceof java.sql.SQLException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Optional<String> optionalText(JsonNode frame, String field) {

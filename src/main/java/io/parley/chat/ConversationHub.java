@@ -1,9 +1,11 @@
 package io.parley.chat;
 
 import io.parley.conversation.ChangeFeed;
-import io.parley.conversation.ConversationStore;
+import io.parley.conversation.MessageStored;
+import io.parley.conversation.Role;
+import io.parley.conversation.TurnStore;
+import jakarta.enterprise.event.Observes;
 import io.parley.conversation.Message;
-import io.parley.llm.LlmConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -34,16 +36,14 @@ public class ConversationHub implements ChangeFeed.Listener {
     private static final Logger LOG = Logger.getLogger(ConversationHub.class);
 
     private final Map<UUID, Set<Subscriber>> rooms = new ConcurrentHashMap<>();
-    private final ConversationStore store;
+    private final TurnStore store;
     private final Frames frames;
+    private final ChangeFeed feed;
 
-    /** Messages each connection remembers for the next prompt: the history size minus the new message. */
-    private final int keep;
-
-    ConversationHub(ConversationStore store, Frames frames, ChangeFeed feed, LlmConfig llm) {
+    ConversationHub(TurnStore store, Frames frames, ChangeFeed feed) {
         this.store = store;
         this.frames = frames;
-        this.keep = Math.max(0, llm.historyMessages() - 1);
+        this.feed = feed;
         feed.addListener(this);
     }
 
@@ -61,14 +61,14 @@ public class ConversationHub implements ChangeFeed.Listener {
     /** As {@link #join(UUID, WebSocketConnection, long, long, LongFunction)}, for a customer or an agent console. */
     public Subscriber join(UUID conversationId, WebSocketConnection connection, long lastSeq, long storedLastSeq,
                            LongFunction<String> ready, boolean agent) {
-        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent, keep);
+        Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent);
         synchronized (s) {
             rooms.computeIfAbsent(conversationId, id -> ConcurrentHashMap.newKeySet()).add(s);
             List<Message> replay = store.messagesAfter(conversationId, s.lastSent);
             long seq = replay.isEmpty() ? Math.max(s.lastSent, storedLastSeq) : replay.get(replay.size() - 1).seq;
             send(connection, ready.apply(seq));
             for (Message m : replay) {
-                s.sent(m); // before the frame leaves: the client may answer it at once (see Subscriber#known)
+                s.lastSent = m.seq;
                 send(connection, frames.message(m));
             }
         }
@@ -103,20 +103,26 @@ public class ConversationHub implements ChangeFeed.Listener {
                     if (m.seq >= seq) {
                         break;
                     }
-                    s.sent(m);
+                    s.lastSent = m.seq;
                     send(s.connection, frames.message(m));
                 }
             }
-            s.sent(stored);
+            s.lastSent = seq;
             send(s.connection, frame);
         }
+    }
+
+    /** A message stored outside the turn (a notice, an agent's reply) reaches this instance's connections. */
+    void onStored(@Observes MessageStored event) {
+        Message m = event.message();
+        deliver(m.conversationId, m, frames.message(m));
     }
 
     /** Sends a connection every stored message it has not had yet. */
     void catchUp(Subscriber s) {
         synchronized (s) {
             for (Message m : store.messagesAfter(s.conversationId, s.lastSent)) {
-                s.sent(m);
+                s.lastSent = m.seq;
                 send(s.connection, frames.message(m));
             }
         }
@@ -157,13 +163,13 @@ public class ConversationHub implements ChangeFeed.Listener {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.debugf("catch-up skipped: %s", e.getMessage());
+            LOG.warnf("catch-up skipped, the next one fills the gap: %s", e.getMessage());
         }
     }
 
     /**
      * Answers left streaming by a dead instance become stored interrupted answers (see
-     * {@link ConversationStore#sweepInterrupted}); this instance's connections get them at once
+     * {@link TurnStore#sweepInterrupted}); this instance's connections get them at once
      * (other instances hear of them through the change feed).
      *
      * @param conversationId one conversation, or null for all
@@ -180,7 +186,7 @@ public class ConversationHub implements ChangeFeed.Listener {
         try {
             sweepInterrupted(null);
         } catch (RuntimeException e) {
-            LOG.debugf("interrupted-answer sweep skipped: %s", e.getMessage());
+            LOG.warnf("interrupted-answer sweep skipped, the next one does it: %s", e.getMessage());
         }
     }
 
@@ -201,7 +207,7 @@ public class ConversationHub implements ChangeFeed.Listener {
     public void typing(UUID conversationId, boolean byAgent, String name) {
         relayTyping(conversationId, byAgent, name);
         try {
-            store.announceTyping(conversationId, byAgent ? name : null);
+            feed.announceTyping(conversationId, byAgent ? name : null);
         } catch (RuntimeException e) {
             LOG.debugf("typing not announced to other instances: %s", e.getMessage());
         }
@@ -217,7 +223,7 @@ public class ConversationHub implements ChangeFeed.Listener {
     private void relayTyping(UUID conversationId, boolean byAgent, String name) {
         Set<Subscriber> room = rooms.get(conversationId);
         if (room != null) {
-            String frame = frames.typing(byAgent ? Message.AGENT : Message.CUSTOMER, name);
+            String frame = frames.typing(byAgent ? Role.AGENT : Role.CUSTOMER, name);
             for (Subscriber s : room) {
                 if (s.agent != byAgent) {
                     send(s.connection, frame);

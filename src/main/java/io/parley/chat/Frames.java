@@ -1,10 +1,16 @@
 package io.parley.chat;
 
+import io.parley.conversation.ConversationStatus;
+import io.parley.conversation.Role;
+import io.parley.failure.ParleyException;
+
+import io.parley.failure.ErrorCode;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 import io.parley.conversation.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,9 +29,9 @@ public class Frames {
         this.json = json;
     }
 
-    public String ready(UUID conversationId, String token, long seq, String status) {
+    public String ready(UUID conversationId, String token, long seq, ConversationStatus status) {
         return frame("ready").put("conversationId", conversationId.toString()).put("token", token)
-                .put("seq", seq).put("status", status).put("protocol", 1).toString();
+                .put("seq", seq).put("status", status.wire()).put("protocol", 1).toString();
     }
 
     /** A stored message; for answers with everything an agent or a client may show. */
@@ -59,12 +65,17 @@ public class Frames {
     }
 
     /** Someone is typing: {@code role} agent (with the agent's name) or customer. */
-    public String typing(String role, String name) {
-        ObjectNode f = frame("typing").put("role", role);
+    public String typing(Role role, String name) {
+        ObjectNode f = frame("typing").put("role", role.wire());
         if (name != null) {
             f.put("name", name);
         }
         return f.toString();
+    }
+
+    /** What the client is told of a failure (see {@link ParleyException#of}), for {@code turn} when it is one's. */
+    public String error(ParleyException failure, String turn) {
+        return error(failure.code(), failure.getMessage(), turn, failure.retryAfterMs());
     }
 
     public String error(ErrorCode code, String message, String turn, Long retryAfterMs) {
@@ -83,7 +94,7 @@ public class Frames {
     }
 
     private void stored(ObjectNode f, Message m) {
-        f.put("seq", m.seq).put("id", m.msgId).put("role", m.role).put("text", m.text).put("at", m.createdAt.toInstant().toString());
+        f.put("seq", m.seq).put("id", m.msgId).put("role", m.role.wire()).put("text", m.text).put("at", m.createdAt.toInstant().toString());
         if (m.author != null) {
             f.put("author", m.author); // an agent's name
         }
@@ -100,7 +111,7 @@ public class Frames {
             f.put("handoff", Boolean.TRUE.equals(m.handoff)).put("source", m.source).put("provider", m.provider)
                     .put("model", m.model);
             if (m.isIncomplete()) {
-                f.put("incomplete", true).put("state", m.state); // incomplete (stream broke) or interrupted (server stopped)
+                f.put("incomplete", true).put("state", m.state.wire()); // incomplete (stream broke) or interrupted (server stopped)
             }
         }
     }

@@ -29,6 +29,8 @@ import java.util.List;
 public class ChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(ChangeFeed.class);
+    /** Typing indicators between instances: {@code conversation:instance[:agent name]}. */
+    static final String TYPING_CHANNEL = "parley_typing";
 
     /** Told of every message stored by any instance, and of every (re)connection of the feed. */
     public interface Listener {
@@ -42,6 +44,7 @@ public class ChangeFeed {
     }
 
     private final Instance instance;
+    private final javax.sql.DataSource dataSource;
     private final String url;
     private final String user;
     private final String password;
@@ -50,14 +53,27 @@ public class ChangeFeed {
     private volatile Connection connection;
     private Thread thread;
 
-    ChangeFeed(Instance instance,
+    ChangeFeed(Instance instance, javax.sql.DataSource dataSource,
                @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
                @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.instance = instance;
+        this.dataSource = dataSource;
         this.url = url;
         this.user = user.orElse("");
         this.password = password.orElse("");
+    }
+
+    /** Tells the other instances that someone is typing (the agent's name, or null for the customer). Live only, never stored. */
+    public void announceTyping(UUID conversationId, String agentName) {
+        String payload = conversationId + ":" + instance.key() + (agentName == null ? "" : ":" + agentName);
+        try (Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+            ps.setString(1, TYPING_CHANNEL);
+            ps.setString(2, payload);
+            ps.execute();
+        } catch (java.sql.SQLException e) {
+            throw new StorageException(e);
+        }
     }
 
     public void addListener(Listener listener) {
@@ -86,8 +102,8 @@ public class ChangeFeed {
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + ConversationStore.CHANNEL);
-                    s.execute("LISTEN " + ConversationStore.TYPING_CHANNEL);
+                    s.execute("LISTEN " + TurnSql.CHANNEL);
+                    s.execute("LISTEN " + TYPING_CHANNEL);
                     s.execute("select pg_advisory_lock(" + instance.key() + ")");
                 }
                 backoff = 250;
@@ -103,7 +119,7 @@ public class ChangeFeed {
                         continue;
                     }
                     for (PGNotification n : notifications) {
-                        if (ConversationStore.TYPING_CHANNEL.equals(n.getName())) {
+                        if (TYPING_CHANNEL.equals(n.getName())) {
                             dispatchTyping(n.getParameter());
                         } else {
                             dispatch(n.getParameter());

@@ -20,7 +20,7 @@ public class Conversation extends PanacheEntityBase {
     public String tokenHash;
 
     @Column(nullable = false)
-    public String status = "bot";
+    public ConversationStatus status = ConversationStatus.BOT;
 
     public String locale;
 
@@ -28,7 +28,8 @@ public class Conversation extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean priority;
 
-    @Column(name = "last_seq", nullable = false)
+    /** Written only by the turn's statements (TurnSql), which take the next seq under the row lock. */
+    @Column(name = "last_seq", nullable = false, insertable = false, updatable = false)
     public long lastSeq;
 
     @Column(name = "created_at", nullable = false)

@@ -22,9 +22,9 @@ public class ConversationEvent extends PanacheEntityBase {
     @Column(name = "conversation_id", nullable = false)
     public UUID conversationId;
     @Column(name = "from_status", nullable = false)
-    public String fromStatus;
+    public ConversationStatus fromStatus;
     @Column(name = "to_status", nullable = false)
-    public String toStatus;
+    public ConversationStatus toStatus;
     @Column(nullable = false)
     public String actor;
     public String reason;

@@ -25,6 +25,11 @@ public enum ConversationStatus {
         return valueOf(wire.toUpperCase(Locale.ROOT));
     }
 
+    /** The bot answers customer messages only in this status. */
+    public boolean botAnswers() {
+        return this == BOT;
+    }
+
     public Set<ConversationStatus> next() {
         return switch (this) {
             case BOT -> EnumSet.of(WAITING_AGENT, AGENT, RESOLVED, CLOSED);
@@ -37,5 +42,18 @@ public enum ConversationStatus {
 
     public boolean canBecome(ConversationStatus to) {
         return next().contains(to);
+    }
+
+    @jakarta.persistence.Converter(autoApply = true)
+    public static final class Column implements jakarta.persistence.AttributeConverter<ConversationStatus, String> {
+        @Override
+        public String convertToDatabaseColumn(ConversationStatus status) {
+            return status == null ? null : status.wire();
+        }
+
+        @Override
+        public ConversationStatus convertToEntityAttribute(String wire) {
+            return wire == null ? null : of(wire);
+        }
     }
 }

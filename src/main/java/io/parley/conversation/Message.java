@@ -1,5 +1,8 @@
 package io.parley.conversation;
 
+import io.parley.answer.EntityValue;
+import io.parley.answer.Usage;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
@@ -20,14 +23,6 @@ import java.util.UUID;
 @Table(name = "message")
 public class Message extends PanacheEntityBase {
 
-    public static final String CUSTOMER = "customer";
-    public static final String ASSISTANT = "assistant";
-    public static final String AGENT = "agent";
-    public static final String SYSTEM = "system";
-    public static final String COMPLETE = "complete";
-    public static final String INCOMPLETE = "incomplete";
-    public static final String STREAMING = "streaming";
-    public static final String INTERRUPTED = "interrupted";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -43,7 +38,7 @@ public class Message extends PanacheEntityBase {
     public String msgId;
 
     @Column(nullable = false)
-    public String role;
+    public Role role;
 
     @Column(nullable = false)
     public String text;
@@ -52,7 +47,7 @@ public class Message extends PanacheEntityBase {
     public Long replyTo;
 
     @Column(nullable = false)
-    public String state = COMPLETE;
+    public MessageState state = MessageState.COMPLETE;
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
@@ -85,11 +80,16 @@ public class Message extends PanacheEntityBase {
     public Long owner;
 
     public boolean isAnswer() {
-        return ASSISTANT.equals(role);
+        return role == Role.ASSISTANT;
     }
 
     /** Cut short: the stream broke (incomplete) or the server died while streaming (interrupted). */
     public boolean isIncomplete() {
-        return INCOMPLETE.equals(state) || INTERRUPTED.equals(state);
+        return state.cutShort();
+    }
+
+    /** What the prompt needs of this message. */
+    public HistoryItem asHistory() {
+        return new HistoryItem(seq, role, text);
     }
 }

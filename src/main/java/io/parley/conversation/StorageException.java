@@ -1,11 +1,12 @@
 package io.parley.conversation;
 
-import jakarta.persistence.PersistenceException;
+import io.parley.failure.ErrorCode;
+import io.parley.failure.ParleyException;
 
-/** A JDBC failure on the turn path, as the same kind of exception the entity paths throw (callers treat both alike). */
-public class StorageException extends PersistenceException {
+/** The database could not do what was asked; nothing was stored. The client may send the same again. */
+public class StorageException extends ParleyException {
 
     public StorageException(java.sql.SQLException cause) {
-        super(cause.getMessage(), cause);
+        super(ErrorCode.STORAGE_UNAVAILABLE, "The server cannot reach its database. Send this again shortly.", 1000L, cause);
     }
 }

@@ -1,7 +1,11 @@
 package io.parley.conversation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.answer.EntityValue;
+import io.parley.answer.ModelAttempt;
+import io.parley.answer.Usage;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -12,21 +16,35 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The statements of every turn, as plain JDBC: a customer message, its reserved answer and the
- * announcement in one statement, and the finished answer in another. The turn path runs these
+ * Every statement that places a message in a conversation, as plain JDBC: taking the next seq under
+ * the conversation's row lock, writing the row and announcing it with {@code pg_notify} happen in one
+ * statement, so other instances hear of a message exactly when it commits. The turn runs these
  * thousands of times a second, where Hibernate's flushes and dirty checks and JTA's bookkeeping cost
- * more than the database work itself (bench/README.md has the profile). Everything else about
- * conversations stays on Panache entities.
+ * more than the database work itself (bench/README.md); the rare paths (resends, reopening, answers
+ * swept after a crash, notices and agent replies) use the same statements, so each rule is written
+ * once. Everything else about conversations stays on Panache entities.
  */
 final class TurnSql {
 
-    static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, confidence, "
+    static final String CHANNEL = "parley_messages";
+
+    private static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
             + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind";
+    /** The answer's fields, in the order {@link #bindAnswer} binds them. */
+    private static final String ANSWER_FIELDS = "intent, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
+            + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id";
+    private static final String ANSWER_VALUES = "?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    /** A model attempt's row, as {@code insert ... select} so that an answer's statement can embed it. */
+    private static final String ATTEMPT = "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, "
+            + "http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
+            + "cache_miss_tokens, reasoning_tokens, cost, created_at) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private static final TypeReference<List<EntityValue>> ENTITIES = new TypeReference<>() {
     };
@@ -41,8 +59,8 @@ final class TurnSql {
         this.json = json;
     }
 
-    /** A new customer message stored, the answer reserved, other instances told; null when the conversation is not open to the bot path. */
-    record Stored(Message customer, Long reserved, boolean priority, ConversationStatus status, List<Message> history) {
+    /** A new customer message stored, the answer reserved when the bot answers, other instances told. */
+    record Stored(Message customer, Long reserved, boolean priority, ConversationStatus status, List<HistoryItem> history) {
     }
 
     /**
@@ -51,7 +69,7 @@ final class TurnSql {
      * announcement are one statement, committed on its own (one round trip; each extra round trip
      * costs two context switches on a busy machine). The prompt history is read after it, only when
      * the bot answers. Returns null when the conversation is in another status (resolved, closed,
-     * gone): the caller takes the general path. Throws on a duplicate id, having stored nothing.
+     * gone). Throws on a duplicate id, having stored nothing.
      */
     Stored accept(UUID conversationId, String msgId, String text, int historySize, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -79,9 +97,7 @@ final class TurnSql {
                 ps.setString(i++, UUID.randomUUID().toString());
                 ps.setLong(i++, instance);
                 ps.setObject(i++, now);
-                ps.setString(i++, ConversationStore.CHANNEL);
-                ps.setString(i++, conversationId.toString());
-                ps.setString(i, Long.toString(instance));
+                bindNotify(ps, i, conversationId, instance);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -94,79 +110,215 @@ final class TurnSql {
                     reserved = rs.wasNull() ? null : a;
                 }
             }
-            List<Message> history = reserved == null || historySize <= 0 ? List.of() : history(c, conversationId, seq, historySize);
+            List<HistoryItem> history = reserved == null ? List.of() : history(c, conversationId, seq, historySize);
             Message m = new Message();
             m.id = customerId;
             m.conversationId = conversationId;
             m.seq = seq;
             m.msgId = msgId;
-            m.role = Message.CUSTOMER;
+            m.role = Role.CUSTOMER;
             m.text = text;
             m.createdAt = now;
             return new Stored(m, reserved, priority, status, history);
         }
     }
 
+    /** A resolved conversation goes back to the bot, the transition recorded; false when it was not resolved. */
+    boolean reopen(UUID conversationId, String actor, String reason, OffsetDateTime now) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     with r as (update conversation set status = 'bot', updated_at = ? where id = ? and status = 'resolved' returning id)
+                     insert into conversation_event (conversation_id, from_status, to_status, actor, reason, at)
+                     select id, 'resolved', 'bot', ?, ?, ? from r""")) {
+            c.setAutoCommit(true);
+            ps.setObject(1, now);
+            ps.setObject(2, conversationId);
+            ps.setString(3, actor);
+            ps.setString(4, reason);
+            ps.setObject(5, now);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** The conversation's status and priority, or null when there is no such conversation. */
+    record State(ConversationStatus status, boolean priority) {
+    }
+
+    State state(UUID conversationId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select status, priority from conversation where id = ?")) {
+            ps.setObject(1, conversationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new State(ConversationStatus.of(rs.getString(1)), rs.getBoolean(2)) : null;
+            }
+        }
+    }
+
+    /** The message stored under a client-made id, or null. */
+    Message byMsgId(UUID conversationId, String msgId) throws SQLException {
+        return one("select " + COLUMNS + " from message where conversation_id = ? and msg_id = ?", conversationId, msgId);
+    }
+
+    /** The complete answer to the message at {@code replyTo}, or null. */
+    Message completeAnswer(UUID conversationId, long replyTo) throws SQLException {
+        return one("select " + COLUMNS + " from message where conversation_id = ? and reply_to = ? and role = 'assistant' "
+                + "and state = 'complete'", conversationId, replyTo);
+    }
+
     /**
-     * Stores a finished answer into its reserved row, giving it its seq, with {@code also} written
-     * only if the answer is: one statement, committed on its own. Null when the row is no longer
-     * streaming (another instance declared it interrupted); nothing is written then.
+     * Reserves the answer to the message at {@code replyTo} (state streaming, owned by {@code instance}),
+     * unless an answer is stored or streaming already: null then.
      */
-    Message complete(long answerId, Message answer, ConversationStore.SqlWrite also, long instance) throws SQLException {
+    Long reserve(UUID conversationId, long replyTo, long instance, OffsetDateTime now) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     insert into message (conversation_id, reply_to, msg_id, role, text, state, owner, created_at)
+                     select ?, ?, ?, 'assistant', '', 'streaming', ?, ? where not exists (select 1 from message
+                         where conversation_id = ? and reply_to = ? and role = 'assistant' and state in ('complete', 'streaming'))
+                     returning id""")) {
+            c.setAutoCommit(true);
+            ps.setObject(1, conversationId);
+            ps.setLong(2, replyTo);
+            ps.setString(3, UUID.randomUUID().toString());
+            ps.setLong(4, instance);
+            ps.setObject(5, now);
+            ps.setObject(6, conversationId);
+            ps.setLong(7, replyTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** Gives up a reserved answer (no row remains). */
+    void abandon(long answerId) throws SQLException {
+        update("delete from message where id = ? and state = 'streaming'", answerId);
+    }
+
+    /**
+     * Stores a finished answer into its reserved row, giving it its seq, with {@code attempt} written
+     * only if the answer is: one statement, committed on its own. The conversation's last activity
+     * does not move (the customer's message moved it a moment ago; the answer's update then touches
+     * no indexed column and stays heap-only). Null when the row is no longer streaming (another
+     * instance declared it interrupted); nothing is written then.
+     */
+    Message complete(long answerId, Message answer, ModelAttempt attempt, long instance) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     with s as (update conversation set last_seq = last_seq + 1 where id = ?
+                                and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
+                          u as (update message set (seq, text, state, %s) = ((select last_seq from s), ?, ?, %s)
+                                where id = ? and state = 'streaming' and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
+                     select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u"""
+                     .formatted(ANSWER_FIELDS, ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from u))"))) {
+            c.setAutoCommit(true);
+            int i = 1;
+            ps.setObject(i++, answer.conversationId);
+            ps.setLong(i++, answerId);
+            ps.setString(i++, answer.text);
+            ps.setString(i++, answer.state.wire());
+            i = bindAnswer(ps, i, answer);
+            ps.setLong(i++, answerId);
+            if (attempt != null) {
+                i = bindAttempt(ps, i, attempt);
+            }
+            bindNotify(ps, i, answer.conversationId, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                answer.id = answerId;
+                answer.seq = rs.getLong(1);
+                answer.msgId = rs.getString(2);
+                answer.replyTo = rs.getLong(3);
+                answer.createdAt = rs.getObject(4, OffsetDateTime.class);
+                answer.role = Role.ASSISTANT;
+                return answer;
+            }
+        }
+    }
+
+    /**
+     * Appends a new message with the next seq, announced, on {@code c} (its transaction, or its own
+     * when autocommitted); {@code attempt} (an answer's model attempt) is written with it. Notices and
+     * replies by people move the conversation's last activity ({@code touch}); an answer does not.
+     */
+    Message append(Connection c, Message m, ModelAttempt attempt, boolean touch, long instance, OffsetDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                with s as (update conversation set last_seq = last_seq + 1%s where id = ? returning id, last_seq),
+                     m as (insert into message (conversation_id, seq, msg_id, role, text, reply_to, state, created_at, author, kind, %s)
+                           select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
+                select m.id, m.seq, pg_notify(?, ? || ':' || m.seq || ':' || ?) from m"""
+                .formatted(touch ? ", updated_at = ?" : "", ANSWER_FIELDS, ANSWER_VALUES,
+                        attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from m))"))) {
+            int i = 1;
+            if (touch) {
+                ps.setObject(i++, now);
+            }
+            ps.setObject(i++, m.conversationId);
+            m.msgId = m.msgId == null ? UUID.randomUUID().toString() : m.msgId;
+            m.createdAt = now;
+            ps.setString(i++, m.msgId);
+            ps.setString(i++, m.role.wire());
+            ps.setString(i++, m.text);
+            ps.setObject(i++, m.replyTo, Types.BIGINT);
+            ps.setString(i++, m.state.wire());
+            ps.setObject(i++, now);
+            ps.setString(i++, m.author);
+            ps.setString(i++, m.kind);
+            i = bindAnswer(ps, i, m);
+            if (attempt != null) {
+                i = bindAttempt(ps, i, attempt);
+            }
+            bindNotify(ps, i, m.conversationId, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchConversationException(m.conversationId);
+                }
+                m.id = rs.getLong(1);
+                m.seq = rs.getLong(2);
+                return m;
+            }
+        }
+    }
+
+    /** {@link #append} on a connection of its own, committed at once. */
+    Message append(Message m, ModelAttempt attempt, boolean touch, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    with s as (update conversation set last_seq = last_seq + 1 where id = ?
-                               and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
-                         u as (update message set seq = (select last_seq from s), text = ?, state = ?, intent = ?, confidence = ?,
-                               entities = ?::jsonb, suggestions = ?::jsonb, sentiment = ?, handoff = ?, source = ?, provider = ?,
-                               model = ?, prompt_tokens = ?, completion_tokens = ?, cache_hit_tokens = ?, cache_miss_tokens = ?,
-                               first_token_ms = ?, total_ms = ?, request_id = ?
-                               where id = ? and state = 'streaming' and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)"""
-                    + (also == null ? "" : ",\n     l as (" + also.insertSelect() + " where exists (select 1 from u))")
-                    + "\nselect u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u")) {
-                int i = 1;
-                ps.setObject(i++, answer.conversationId);
-                ps.setLong(i++, answerId);
-                ps.setString(i++, answer.text);
-                ps.setString(i++, answer.state);
-                ps.setString(i++, answer.intent);
-                setDouble(ps, i++, answer.confidence);
-                ps.setString(i++, toJson(answer.entities));
-                ps.setString(i++, toJson(answer.suggestions));
-                ps.setString(i++, answer.sentiment);
-                setBoolean(ps, i++, answer.handoff);
-                ps.setString(i++, answer.source);
-                ps.setString(i++, answer.provider);
-                ps.setString(i++, answer.model);
-                Usage u = answer.usage == null ? new Usage() : answer.usage;
-                setInt(ps, i++, u.promptTokens);
-                setInt(ps, i++, u.completionTokens);
-                setInt(ps, i++, u.cacheHitTokens);
-                setInt(ps, i++, u.cacheMissTokens);
-                setInt(ps, i++, u.firstTokenMs);
-                setInt(ps, i++, u.totalMs);
-                ps.setString(i++, u.requestId);
-                ps.setLong(i++, answerId);
-                if (also != null) {
-                    i = also.bind(ps, i);
-                }
-                ps.setString(i++, ConversationStore.CHANNEL);
-                ps.setString(i++, answer.conversationId.toString());
-                ps.setString(i, Long.toString(instance));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    Message stored = answer;
-                    stored.id = answerId;
-                    stored.seq = rs.getLong(1);
-                    stored.msgId = rs.getString(2);
-                    stored.replyTo = rs.getLong(3);
-                    stored.createdAt = rs.getObject(4, OffsetDateTime.class);
-                    stored.role = Message.ASSISTANT;
-                    return stored;
-                }
+            return append(c, m, attempt, touch, instance, now);
+        }
+    }
+
+    /** A model attempt that produced no stored answer (it failed, or another link answered). */
+    void insertAttempt(ModelAttempt attempt) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ATTEMPT)) {
+            c.setAutoCommit(true);
+            bindAttempt(ps, 1, attempt);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Answers being streamed (of one conversation, or of all when null) by instances other than {@code instance}. */
+    List<Message> streamingElsewhere(UUID conversationId, long instance) throws SQLException {
+        String sql = "select " + COLUMNS + " from message where state = 'streaming' and owner <> ?"
+                + (conversationId == null ? "" : " and conversation_id = ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, instance);
+            if (conversationId != null) {
+                ps.setObject(2, conversationId);
+            }
+            return read(ps);
+        }
+    }
+
+    /** Whether the instance with this key is gone: its advisory lock, held for its whole life, is free. */
+    boolean gone(long instance) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+            c.setAutoCommit(true);
+            ps.setLong(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }
@@ -204,7 +356,7 @@ final class TurnSql {
                      + "created_at, updated_at, site, external_user_id) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
             ps.setObject(1, conversation.id);
             ps.setString(2, conversation.tokenHash);
-            ps.setString(3, conversation.status);
+            ps.setString(3, conversation.status.wire());
             ps.setString(4, conversation.locale);
             ps.setBoolean(5, conversation.priority);
             ps.setObject(6, conversation.createdAt);
@@ -234,22 +386,114 @@ final class TurnSql {
         }
     }
 
-    List<Message> history(UUID conversationId, long seq, int limit) throws SQLException {
+    /** The last stored seq of each conversation (one query for many). */
+    Map<UUID, Long> lastSeqs(List<UUID> ids) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id, last_seq from conversation where id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            Map<UUID, Long> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                }
+            }
+            return out;
+        }
+    }
+
+    List<HistoryItem> history(UUID conversationId, long seq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return history(c, conversationId, seq, limit);
         }
     }
 
-    private List<Message> history(Connection c, UUID conversationId, long seq, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where conversation_id = ? and seq <= ? "
+    /** The prompt's context: up to {@code limit} stored messages up to {@code seq}, oldest first, without system notices. */
+    private static List<HistoryItem> history(Connection c, UUID conversationId, long seq, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select seq, role, text from message where conversation_id = ? and seq <= ? "
                 + "and role <> 'system' order by seq desc limit ?")) {
             ps.setObject(1, conversationId);
             ps.setLong(2, seq);
             ps.setInt(3, limit);
-            List<Message> newestFirst = read(ps);
+            List<HistoryItem> newestFirst = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    newestFirst.add(new HistoryItem(rs.getLong(1), Role.of(rs.getString(2)), rs.getString(3)));
+                }
+            }
             Collections.reverse(newestFirst);
             return newestFirst;
         }
+    }
+
+    private Message one(String sql, UUID conversationId, Object key) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, conversationId);
+            ps.setObject(2, key);
+            List<Message> found = read(ps);
+            return found.isEmpty() ? null : found.get(0);
+        }
+    }
+
+    private void update(String sql, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private int bindAnswer(PreparedStatement ps, int i, Message m) throws SQLException {
+        ps.setString(i++, m.intent);
+        ps.setObject(i++, m.confidence, Types.DOUBLE);
+        ps.setString(i++, toJson(m.entities));
+        ps.setString(i++, toJson(m.suggestions));
+        ps.setString(i++, m.sentiment);
+        ps.setObject(i++, m.handoff, Types.BOOLEAN);
+        ps.setString(i++, m.source);
+        ps.setString(i++, m.provider);
+        ps.setString(i++, m.model);
+        return bindUsage(ps, i, m.usage == null ? new Usage() : m.usage);
+    }
+
+    private static int bindUsage(PreparedStatement ps, int i, Usage u) throws SQLException {
+        ps.setObject(i++, u.promptTokens, Types.INTEGER);
+        ps.setObject(i++, u.completionTokens, Types.INTEGER);
+        ps.setObject(i++, u.cacheHitTokens, Types.INTEGER);
+        ps.setObject(i++, u.cacheMissTokens, Types.INTEGER);
+        ps.setObject(i++, u.firstTokenMs, Types.INTEGER);
+        ps.setObject(i++, u.totalMs, Types.INTEGER);
+        ps.setString(i++, u.requestId);
+        return i;
+    }
+
+    private static int bindAttempt(PreparedStatement ps, int i, ModelAttempt a) throws SQLException {
+        Usage u = a.usage();
+        ps.setObject(i++, a.conversationId());
+        ps.setString(i++, a.turn());
+        ps.setLong(i++, a.replyTo());
+        ps.setString(i++, a.tier());
+        ps.setString(i++, a.provider());
+        ps.setString(i++, a.model());
+        ps.setInt(i++, a.number());
+        ps.setString(i++, a.outcome());
+        ps.setObject(i++, a.httpStatus(), Types.INTEGER);
+        ps.setString(i++, a.errorMessage());
+        ps.setString(i++, u.requestId);
+        ps.setObject(i++, u.firstTokenMs, Types.INTEGER);
+        ps.setObject(i++, u.totalMs, Types.INTEGER);
+        ps.setObject(i++, u.promptTokens, Types.INTEGER);
+        ps.setObject(i++, u.completionTokens, Types.INTEGER);
+        ps.setObject(i++, u.cacheHitTokens, Types.INTEGER);
+        ps.setObject(i++, u.cacheMissTokens, Types.INTEGER);
+        ps.setObject(i++, a.reasoningTokens(), Types.INTEGER);
+        ps.setBigDecimal(i++, a.cost());
+        ps.setObject(i++, a.at());
+        return i;
+    }
+
+    private static void bindNotify(PreparedStatement ps, int i, UUID conversationId, long instance) throws SQLException {
+        ps.setString(i++, CHANNEL);
+        ps.setString(i++, conversationId.toString());
+        ps.setString(i, Long.toString(instance));
     }
 
     private List<Message> read(PreparedStatement ps) throws SQLException {
@@ -259,12 +503,12 @@ final class TurnSql {
                 Message m = new Message();
                 m.id = rs.getLong("id");
                 m.conversationId = rs.getObject("conversation_id", UUID.class);
-                m.seq = rs.getLong("seq");
+                m.seq = (Long) rs.getObject("seq");
                 m.msgId = rs.getString("msg_id");
-                m.role = rs.getString("role");
+                m.role = Role.of(rs.getString("role"));
                 m.text = rs.getString("text");
                 m.replyTo = (Long) rs.getObject("reply_to");
-                m.state = rs.getString("state");
+                m.state = MessageState.of(rs.getString("state"));
                 m.createdAt = rs.getObject("created_at", OffsetDateTime.class);
                 m.intent = rs.getString("intent");
                 m.confidence = (Double) rs.getObject("confidence");
@@ -291,43 +535,20 @@ final class TurnSql {
         return list;
     }
 
+    /** Entities and suggestions are lists of plain values: writing them cannot fail. */
     private String toJson(Object value) {
         try {
             return value == null ? null : json.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unwritable JSON column", e);
         }
     }
 
     private <T> T fromJson(String value, TypeReference<T> type) {
         try {
             return value == null ? null : json.readValue(value, type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable JSON column: " + e.getMessage(), e);
-        }
-    }
-
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-
-    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.DOUBLE);
-        } else {
-            ps.setDouble(i, v);
-        }
-    }
-
-    private static void setBoolean(PreparedStatement ps, int i, Boolean v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.BOOLEAN);
-        } else {
-            ps.setBoolean(i, v);
         }
     }
 }

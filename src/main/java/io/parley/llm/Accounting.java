@@ -1,5 +1,10 @@
 package io.parley.llm;
 
+import io.parley.answer.ModelAttempt;
+import io.parley.conversation.TurnStore;
+
+import io.parley.answer.CallStats;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,10 +36,12 @@ public class Accounting {
 
     private final LlmConfig config;
     private final MeterRegistry metrics;
+    private final TurnStore turns;
 
-    Accounting(LlmConfig config, MeterRegistry metrics) {
+    Accounting(LlmConfig config, MeterRegistry metrics, TurnStore turns) {
         this.config = config;
         this.metrics = metrics;
+        this.turns = turns;
     }
 
     /** What one attempt was and how it ended ({@code error} null when it answered). */
@@ -44,10 +51,10 @@ public class Accounting {
 
     /** Metrics now, and the row: written at once, off the event loop. */
     public void record(Attempt a) {
-        LlmCall row = account(a);
+        ModelAttempt row = account(a);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
-                persist(row);
+                turns.recordAttempt(row);
             } catch (RuntimeException e) {
                 LOG.warnf("request_id=%s could not store the model attempt row: %s", a.turn(), e.getMessage());
             }
@@ -55,7 +62,7 @@ public class Accounting {
     }
 
     /** Metrics now; the row is returned for the caller to store with the answer (one transaction fewer per turn). */
-    public LlmCall account(Attempt a) {
+    public ModelAttempt account(Attempt a) {
         CallStats s = a.stats();
         String outcome = a.error() == null ? "ok" : a.error().kind().name().toLowerCase(Locale.ROOT);
         BigDecimal cost = cost(a.model(), s);
@@ -77,33 +84,10 @@ public class Accounting {
             Counter.builder("parley.llm.cost").description("Model cost from the price table").baseUnit(config.currency())
                     .tags("provider", a.provider(), "model", a.model()).register(metrics).increment(cost.doubleValue());
         }
-        LlmCall row = new LlmCall();
-        row.conversationId = a.conversationId();
-        row.turn = a.turn();
-        row.replyTo = a.replyTo();
-        row.tier = a.tier();
-        row.provider = a.provider();
-        row.model = a.model();
-        row.attempt = a.number();
-        row.outcome = outcome;
-        row.cost = cost;
-        row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-        if (a.error() != null) {
-            row.httpStatus = a.error().status() == 0 ? null : a.error().status();
-            row.errorMessage = a.error().getMessage();
-        } else {
-            row.httpStatus = 200;
-        }
-        if (s != null) {
-            row.usage = s.usage();
-            row.reasoningTokens = s.reasoningTokens();
-        }
-        return row;
-    }
-
-    @Transactional
-    void persist(LlmCall row) {
-        row.persist();
+        Integer httpStatus = a.error() == null ? Integer.valueOf(200) : a.error().status() == 0 ? null : a.error().status();
+        return new ModelAttempt(a.conversationId(), a.turn(), a.replyTo(), a.tier(), a.provider(), a.model(), a.number(), outcome,
+                httpStatus, a.error() == null ? null : a.error().getMessage(), s == null ? null : s.usage(),
+                s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC));
     }
 
     /** Cost of one attempt, or null when the model has no price or no usage was reported. */

@@ -1,7 +1,12 @@
 package io.parley.llm;
 
+import io.parley.answer.StructuredAnswer;
+import io.parley.answer.AnswerEvent;
+import io.parley.answer.CallStats;
+import io.parley.answer.Usage;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.parley.llm;
 
+import io.parley.answer.StructuredAnswer;
+import io.parley.answer.CallStats;
+
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;

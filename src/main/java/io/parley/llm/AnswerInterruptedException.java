@@ -1,5 +1,7 @@
 package io.parley.llm;
 
+import io.parley.answer.CallStats;
+
 /** The answer stream failed after text had reached the customer; {@code stats} says who was answering. */
 public class AnswerInterruptedException extends RuntimeException {
 

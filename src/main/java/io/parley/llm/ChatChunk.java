@@ -1,5 +1,7 @@
 package io.parley.llm;
 
+import io.parley.answer.Usage;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

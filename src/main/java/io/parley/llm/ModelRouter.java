@@ -1,6 +1,12 @@
 package io.parley.llm;
 
-import io.parley.conversation.Message;
+import io.parley.answer.ModelAttempt;
+
+import io.parley.answer.StructuredAnswer;
+import io.parley.answer.AnswerEvent;
+import io.parley.answer.CallStats;
+
+import io.parley.conversation.HistoryItem;
 import io.parley.offline.OfflineEngine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -36,7 +42,7 @@ public class ModelRouter {
 
     /** What the router needs to know about a turn. */
     public record Turn(UUID conversationId, String turn, long customerSeq, String text, String locale,
-                       List<Message> history, boolean priority) {
+                       List<HistoryItem> history, boolean priority) {
 
         boolean opening() {
             return history.size() == 1;
@@ -204,7 +210,7 @@ public class ModelRouter {
                         closed.run();
                         assembly.finish().forEach(out::emit);
                         CallStats stats = assembly.stats(provider.name(), link.model());
-                        LlmCall row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
+                        ModelAttempt row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
                                 tier.name(), provider.name(), link.model(), number, stats, null));
                         result.complete(new AnswerEvent.Done(assembly.answer(), stats, row));
                     });
@@ -217,9 +223,7 @@ public class ModelRouter {
 
     private static Multi<AnswerEvent> fromCache(AnswerCache.Cached hit) {
         StructuredAnswer a = hit.answer();
-        CallStats original = hit.stats();
-        CallStats stats = new CallStats("cache", original.provider(), original.model(), original.requestId(),
-                null, null, null, null, null, 0, 0);
+        CallStats stats = hit.stats().replayed(0, 0);
         List<AnswerEvent> events = new ArrayList<>();
         events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
         events.add(new AnswerEvent.Text(a.answer()));

@@ -1,6 +1,6 @@
 package io.parley.llm;
 
-import io.parley.conversation.Message;
+import io.parley.conversation.HistoryItem;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -23,15 +23,15 @@ public class PromptBuilder {
         return systemPrompt;
     }
 
-    public List<ChatRequest.Msg> messages(List<Message> history) {
+    public List<ChatRequest.Msg> messages(List<HistoryItem> history) {
         List<ChatRequest.Msg> out = new ArrayList<>(history.size() + 1);
         out.add(new ChatRequest.Msg("system", systemPrompt));
-        for (Message m : history) {
-            switch (m.role) {
-                case Message.CUSTOMER -> out.add(new ChatRequest.Msg("user", m.text));
-                case Message.ASSISTANT -> out.add(new ChatRequest.Msg("assistant", m.text));
-                case "agent" -> out.add(new ChatRequest.Msg("assistant", "[human agent] " + m.text));
-                default -> {
+        for (HistoryItem m : history) {
+            switch (m.role()) {
+                case CUSTOMER -> out.add(new ChatRequest.Msg("user", m.text()));
+                case ASSISTANT -> out.add(new ChatRequest.Msg("assistant", m.text()));
+                case AGENT -> out.add(new ChatRequest.Msg("assistant", "[human agent] " + m.text()));
+                case SYSTEM -> {
                     // system lines are for people, not for the model
                 }
             }

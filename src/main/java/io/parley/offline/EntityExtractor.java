@@ -1,6 +1,6 @@
 package io.parley.offline;
 
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -1,10 +1,10 @@
 package io.parley.offline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.conversation.EntityValue;
-import io.parley.llm.AnswerEvent;
-import io.parley.llm.CallStats;
-import io.parley.llm.StructuredAnswer;
+import io.parley.answer.EntityValue;
+import io.parley.answer.AnswerEvent;
+import io.parley.answer.CallStats;
+import io.parley.answer.StructuredAnswer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,9 @@
 package io.parley.ops;
 
-import io.parley.conversation.ConflictException;
-import io.parley.conversation.IllegalTransitionException;
-import io.parley.conversation.NoSuchConversationException;
+import io.parley.failure.ErrorCode;
+import io.parley.failure.ParleyException;
+import org.jboss.logging.Logger;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -12,29 +13,28 @@ import java.util.Map;
 /** HTTP problem responses (RFC 9457, application/problem+json) for every API error. */
 public class Problems {
 
+    private static final Logger LOG = Logger.getLogger(Problems.class);
+
     public static Response problem(int status, String title, String detail) {
         return Response.status(status).type("application/problem+json")
                 .entity(Map.of("type", "about:blank", "title", title, "status", status, "detail", detail)).build();
     }
 
+    /** Every failure of ours, with the status and message its error code gives (the WebSocket gets the same as an error frame). */
     @ServerExceptionMapper
-    public Response conflict(ConflictException e) {
-        return problem(409, "Conflict", e.getMessage());
+    public Response failure(ParleyException e) {
+        if (e.code() == ErrorCode.INTERNAL) {
+            LOG.error("request failed", e.getCause());
+        }
+        Response r = problem(e.code().httpStatus, e.code().title, e.getMessage());
+        return e.retryAfterMs() == null ? r
+                : Response.fromResponse(r).header("Retry-After", Math.max(1, e.retryAfterMs() / 1000)).build();
     }
 
+    /** The database is away, whichever layer noticed. */
     @ServerExceptionMapper
-    public Response transition(IllegalTransitionException e) {
-        return problem(409, "Not allowed in this state", e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(NoSuchConversationException e) {
-        return problem(404, "No such conversation", e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response badRequest(IllegalArgumentException e) {
-        return problem(400, "Bad request", e.getMessage());
+    public Response database(jakarta.persistence.PersistenceException e) {
+        return failure(ParleyException.of(e));
     }
 
     /** A JSON body of the wrong shape (an object where a list belongs, a string for a number, ...). */

@@ -2,7 +2,7 @@ package io.parley.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
-import io.parley.conversation.InactivityJob;
+import io.parley.lifecycle.InactivityJob;
 import io.parley.testing.ChatClient;
 import io.parley.testing.PostgresResource;
 import io.parley.testing.Sql;

@@ -1,5 +1,7 @@
 package io.parley.llm;
 
+import io.parley.answer.Usage;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.parley.llm;
 
+import io.parley.answer.Usage;
+
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
 import io.parley.testing.ModelPathReset;

@@ -1,8 +1,8 @@
 package io.parley.offline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.conversation.EntityValue;
-import io.parley.llm.StructuredAnswer;
+import io.parley.answer.EntityValue;
+import io.parley.answer.StructuredAnswer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

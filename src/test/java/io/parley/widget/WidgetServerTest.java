@@ -89,6 +89,32 @@ class WidgetServerTest {
                 .body("conversation.site", equalTo(SITE)).body("conversation.userId", equalTo(user));
     }
 
+    @Test
+    void aVerifiedUserWhoComesBackWithTheirTokenGetsOnlyWhatTheyHaveNotSeen() {
+        String user = "user-" + UUID.randomUUID();
+        String hash = Identity.sign(SECRET, user);
+        String token;
+        long seen;
+        try (ChatClient tab = connect(SITE)) {
+            token = tab.send(Map.of("type", "hello", "userId", user, "userHash", hash)).nextOfType("ready").path("token").asText();
+            seen = tab.send(Map.of("type", "message", "id", "first", "text", "hello")).nextOfType("answer.end").path("seq").asLong();
+        }
+        try (ChatClient tab = connect(SITE)) {
+            tab.send(Map.of("type", "hello", "userId", user, "userHash", hash, "token", token, "lastSeq", seen)).nextOfType("ready");
+            tab.send(Map.of("type", "message", "id", "second", "text", "thanks"));
+            // nothing from before lastSeq is replayed: the first message the tab gets is the echo of the new one
+            assertThat(tab.nextOfType("message").path("id").asText()).isEqualTo("second");
+        }
+        try (ChatClient stranger = connect(SITE)) {
+            // a token of another conversation does not narrow the replay: the user gets their whole conversation
+            String otherToken = stranger.send(Map.of("type", "hello")).nextOfType("ready").path("token").asText();
+            try (ChatClient tab = connect(SITE)) {
+                tab.send(Map.of("type", "hello", "userId", user, "userHash", hash, "token", otherToken, "lastSeq", seen)).nextOfType("ready");
+                assertThat(tab.nextOfType("message").path("id").asText()).isEqualTo("first");
+            }
+        }
+    }
+
     private ChatClient connect(String origin) {
         return ChatClient.connect(chat, null, origin);
     }

@@ -1,6 +1,7 @@
-package io.parley.llm;
+package io.parley.agent;
 
 import io.parley.conversation.ConversationRepository;
+import io.parley.llm.Accounting;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

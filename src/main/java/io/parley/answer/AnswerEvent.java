@@ -1,6 +1,6 @@
-package io.parley.llm;
+package io.parley.answer;
 
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 
 import java.util.List;
 
@@ -19,7 +19,7 @@ public sealed interface AnswerEvent {
      * The finished answer and how it was produced; {@code attempt} is the model attempt's accounting
      * row, stored in the same transaction as the answer (null for offline and cached answers).
      */
-    record Done(StructuredAnswer answer, CallStats stats, LlmCall attempt) implements AnswerEvent {
+    record Done(StructuredAnswer answer, CallStats stats, ModelAttempt attempt) implements AnswerEvent {
 
         public Done(StructuredAnswer answer, CallStats stats) {
             this(answer, stats, null);

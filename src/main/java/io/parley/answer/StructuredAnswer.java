@@ -1,6 +1,6 @@
-package io.parley.llm;
+package io.parley.answer;
 
-import io.parley.conversation.EntityValue;
+import io.parley.answer.EntityValue;
 
 import java.util.List;
 
@@ -9,4 +9,9 @@ public record StructuredAnswer(String intent, double confidence, List<EntityValu
                                boolean handoff, List<String> suggestions, String answer) {
 
     public static final String UNKNOWN = "unknown";
+
+    /** What reached the customer of an answer cut short: its text, nothing understood. */
+    public static StructuredAnswer cutShort(String text) {
+        return new StructuredAnswer(UNKNOWN, 0, List.of(), null, false, List.of(), text);
+    }
 }

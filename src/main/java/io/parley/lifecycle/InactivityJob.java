@@ -1,4 +1,6 @@
-package io.parley.conversation;
+package io.parley.lifecycle;
+
+import io.parley.conversation.TurnStore;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,10 +21,10 @@ public class InactivityJob {
 
     private static final Logger LOG = Logger.getLogger(InactivityJob.class);
 
-    private final ConversationStore store;
+    private final TurnStore store;
     private final Duration inactiveAfter;
 
-    InactivityJob(ConversationStore store, @ConfigProperty(name = "parley.conversation.inactive-after", defaultValue = "30m") Duration inactiveAfter) {
+    InactivityJob(TurnStore store, @ConfigProperty(name = "parley.conversation.inactive-after", defaultValue = "30m") Duration inactiveAfter) {
         this.store = store;
         this.inactiveAfter = inactiveAfter;
     }

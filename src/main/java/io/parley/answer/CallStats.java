@@ -1,6 +1,6 @@
-package io.parley.llm;
+package io.parley.answer;
 
-import io.parley.conversation.Usage;
+import io.parley.answer.Usage;
 
 /**
  * How one answer was produced: engine, provider, model, the provider's request id, token usage
@@ -21,6 +21,16 @@ public record CallStats(String source, String provider, String model, String req
         u.totalMs = totalMs;
         u.requestId = requestId;
         return u;
+    }
+
+    /** A model answer whose accounting is unknown (the stream failed, or the server stopped, before usage came). */
+    public static CallStats unaccounted() {
+        return new CallStats("model", null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The stats of a cached answer: who produced it originally, at no cost now. */
+    public CallStats replayed(Integer firstTokenMs, Integer totalMs) {
+        return new CallStats("cache", provider, model, requestId, null, null, null, null, null, firstTokenMs, totalMs);
     }
 
     public static CallStats offline(Integer firstTokenMs, Integer totalMs) {

@@ -1,4 +1,4 @@
-package io.parley.conversation;
+package io.parley.lifecycle;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.parley.conversation;
+package io.parley.answer;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;

@@ -1,0 +1,21 @@
+package io.parley.answer;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * One model attempt as it is recorded (an {@code llm_call} row): built by the model path, written by
+ * the persistence code, with the answer it produced or on its own when it failed.
+ *
+ * @param outcome    {@code ok}, or the provider error's kind in lower case
+ * @param httpStatus null when no response came
+ */
+public record ModelAttempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model, int number,
+                           String outcome, Integer httpStatus, String errorMessage, Usage usage, Integer reasoningTokens,
+                           BigDecimal cost, OffsetDateTime at) {
+
+    public ModelAttempt {
+        usage = usage == null ? new Usage() : usage;
+    }
+}

@@ -1,0 +1,96 @@
+package io.parley.conversation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Who may open a conversation: the customer's token (only its hash is stored) or a verified site
+ * user's identity.
+ */
+@ApplicationScoped
+public class Conversations {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ConversationRepository conversations;
+    private final TurnStore turns;
+
+    Conversations(ConversationRepository conversations, TurnStore turns) {
+        this.conversations = conversations;
+        this.turns = turns;
+    }
+
+    /** A conversation and the token that alone can reopen it. */
+    public record Opened(Conversation conversation, String token) {
+    }
+
+    /** A new conversation: one INSERT, no entity (every new visitor pays for it). */
+    public Opened create(String locale, String site, String externalUserId) {
+        Opened opened = fresh(locale, site, externalUserId);
+        turns.insert(opened.conversation());
+        return opened;
+    }
+
+    /**
+     * A verified site user's conversation: their latest one that is not closed, or a new one. Its
+     * token is replaced (only a hash is kept, so the old one cannot be returned): the user's devices
+     * open it with their identity, not with the token.
+     */
+    @Transactional
+    public Opened openForUser(String externalUserId, String locale, String site) {
+        Optional<Conversation> latest = conversations.find(
+                "externalUserId = ?1 and status <> ?2 order by updatedAt desc", externalUserId, ConversationStatus.CLOSED).firstResultOptional();
+        if (latest.isEmpty()) {
+            Opened opened = fresh(locale, site, externalUserId);
+            conversations.persist(opened.conversation());
+            return opened;
+        }
+        Conversation c = conversations.lock(latest.get().id);
+        String token = newToken();
+        c.tokenHash = hash(token);
+        return new Opened(c, token);
+    }
+
+    @Transactional
+    public Optional<Conversation> findByToken(String token) {
+        return conversations.findByTokenHash(hash(token));
+    }
+
+    /** A conversation not stored yet, and its token. */
+    private static Opened fresh(String locale, String site, String externalUserId) {
+        String token = newToken();
+        Conversation c = new Conversation();
+        c.id = UUID.randomUUID();
+        c.tokenHash = hash(token);
+        c.locale = locale;
+        c.site = site;
+        c.externalUserId = externalUserId;
+        c.createdAt = TurnStore.now();
+        c.updatedAt = c.createdAt;
+        return new Opened(c, token);
+    }
+
+    private static String newToken() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

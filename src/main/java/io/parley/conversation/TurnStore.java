@@ -1,0 +1,265 @@
+package io.parley.conversation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.answer.ModelAttempt;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.Session;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Messages taking their place in a conversation: the customer's message and its reserved answer,
+ * the stored answer, the answers swept after a crash, and the lines people and the lifecycle add.
+ * Each method is one short statement, called from a worker thread; callers acknowledge a frame only
+ * after the method returned. Every stored message is announced with {@code pg_notify} in the
+ * statement that stores it (see {@link ChangeFeed}). The statements themselves are in {@link TurnSql}.
+ */
+@ApplicationScoped
+public class TurnStore {
+
+    private final TurnSql sql;
+    private final Instance instance;
+
+    TurnStore(DataSource dataSource, ObjectMapper json, Instance instance) {
+        this.sql = new TurnSql(dataSource, json);
+        this.instance = instance;
+    }
+
+    /**
+     * The outcome of storing a customer message.
+     *
+     * @param customer  the stored customer message (the original one when {@code duplicate})
+     * @param answer    its complete answer, when one is stored already
+     * @param duplicate the id was known: nothing new was stored
+     * @param history   the model's context, oldest first, ending with {@code customer}; empty when the bot does not answer
+     * @param priority  the conversation is flagged for the priority tier
+     * @param status    the conversation's status after this message
+     * @param reserved  the answer row reserved with the message (a new message to the bot), or null
+     */
+    public record Accepted(Message customer, Message answer, boolean duplicate, List<HistoryItem> history, boolean priority,
+                           ConversationStatus status, Long reserved) {
+    }
+
+    /**
+     * Stores a customer message under its client id, or finds the one stored before under that id.
+     * A message to a resolved conversation reopens it; a closed one refuses it
+     * ({@link IllegalTransitionException}).
+     */
+    public Accepted accept(UUID conversationId, String msgId, String text, int historySize) {
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Accepted a = tryAccept(conversationId, msgId, text, historySize);
+                if (a != null) {
+                    return a;
+                }
+            }
+            throw new StorageException(new SQLException("conversation status kept changing under a new message"));
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** Null when the status changed in between (resolved, then reopened by someone else): try again. */
+    private Accepted tryAccept(UUID conversationId, String msgId, String text, int historySize) throws SQLException {
+        try {
+            TurnSql.Stored stored = sql.accept(conversationId, msgId, text, historySize, instance.key(), now());
+            if (stored != null) {
+                return new Accepted(stored.customer(), null, false, stored.history(), stored.priority(), stored.status(), stored.reserved());
+            }
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) { // the id is known: a resend, found below
+                throw e;
+            }
+        }
+        // rare: a resend, or a conversation that is resolved, closed or gone
+        Message known = sql.byMsgId(conversationId, msgId);
+        TurnSql.State state = sql.state(conversationId);
+        if (state == null) {
+            throw new NoSuchConversationException(conversationId);
+        }
+        if (known != null) {
+            // a resend: the original acknowledgement and answer, never a second row
+            Message answer = sql.completeAnswer(conversationId, known.seq);
+            List<HistoryItem> history = answer == null && state.status().botAnswers()
+                    ? sql.history(conversationId, known.seq, historySize) : List.of();
+            return new Accepted(known, answer, true, history, state.priority(), state.status(), null);
+        }
+        if (state.status() == ConversationStatus.CLOSED) {
+            throw new IllegalTransitionException(ConversationStatus.CLOSED, ConversationStatus.BOT);
+        }
+        sql.reopen(conversationId, "customer", "new message", now()); // resolved: the customer's message reopens it
+        return null;
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /**
+     * Reserves the answer to a customer message: a row in state {@code streaming}, owned by this
+     * instance, without a seq yet. Null when an answer is already stored or streaming (here or on
+     * another instance): a resend never causes a second model call.
+     */
+    public Long beginAnswer(UUID conversationId, long replyTo) {
+        try {
+            return sql.reserve(conversationId, replyTo, instance.key(), now());
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return null; // reserved by someone else at the same moment
+            }
+            throw new StorageException(e);
+        }
+    }
+
+    /** Gives up a reserved answer that produced nothing to show (no row remains). */
+    public void abandonAnswer(long answerId) {
+        try {
+            sql.abandon(answerId);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** What the customer has seen so far, so that a crash leaves it stored. */
+    public void savePartial(long answerId, String text) {
+        try {
+            sql.savePartial(answerId, text);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /**
+     * Stores the finished (or cut-short) answer reserved by {@link #beginAnswer}, with its model
+     * attempt ({@code attempt}, null for offline and cached answers): it gets its seq now. If another
+     * instance meanwhile declared it interrupted (this one lost its database session), the answer is
+     * stored as a new message instead.
+     */
+    public Message completeAnswer(long answerId, Message answer, ModelAttempt attempt) {
+        try {
+            Message stored = sql.complete(answerId, answer, attempt, instance.key());
+            if (stored != null) {
+                return stored;
+            }
+            answer.role = Role.ASSISTANT;
+            answer.msgId = null;
+            return sql.append(answer, attempt, false, instance.key(), now());
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** A model attempt whose answer is not stored with it (it failed, or was dropped). */
+    public void recordAttempt(ModelAttempt attempt) {
+        try {
+            sql.insertAttempt(attempt);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /**
+     * A line added by a person or the lifecycle (an agent's reply, a system notice), in the caller's
+     * transaction: it takes the next seq and moves the conversation's last activity.
+     */
+    public Message appendInTransaction(Message m) {
+        return Panache.getEntityManager().unwrap(Session.class)
+                .doReturningWork(c -> sql.append(c, m, null, true, instance.key(), now()));
+    }
+
+    /**
+     * Answers left {@code streaming} by an instance that is gone (its advisory lock is free) become
+     * stored, clearly marked {@code interrupted} answers with what the customer had seen.
+     *
+     * @param conversationId one conversation, or null for all
+     */
+    public List<Message> sweepInterrupted(UUID conversationId) {
+        try {
+            List<Message> swept = new ArrayList<>();
+            Map<Long, Boolean> gone = new java.util.HashMap<>();
+            for (Message m : sql.streamingElsewhere(conversationId, instance.key())) {
+                if (m.owner != null && gone.computeIfAbsent(m.owner, this::gone)) {
+                    m.state = MessageState.INTERRUPTED;
+                    m.source = m.source == null ? "model" : m.source;
+                    Message stored = sql.complete(m.id, m, null, instance.key());
+                    if (stored != null) {
+                        swept.add(stored);
+                    }
+                }
+            }
+            return swept;
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    private boolean gone(long owner) {
+        try {
+            return sql.gone(owner);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    public List<Message> messagesAfter(UUID conversationId, long seq) {
+        try {
+            return sql.after(conversationId, seq);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** The prompt history of the message at {@code seq}: up to {@code limit} stored messages up to it, without system notices. */
+    public List<HistoryItem> history(UUID conversationId, long seq, int limit) {
+        try {
+            return sql.history(conversationId, seq, limit);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** The last stored seq of each conversation (one query for many). */
+    public Map<UUID, Long> lastSeqs(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return sql.lastSeqs(ids);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /**
+     * Resolves up to {@code limit} conversations without activity for {@code idle}, each with its
+     * recorded transition; returns their ids. One statement: rows a turn holds right now are skipped
+     * (their activity is fresh), so the sweep never waits on a customer.
+     */
+    public List<UUID> resolveInactive(Duration idle, int limit) {
+        try {
+            return sql.resolveInactive(now().minus(idle), limit, "inactive for " + idle, now());
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** A new conversation: one INSERT, no entity (every new visitor pays for it). */
+    void insert(Conversation c) {
+        try {
+            sql.insert(c);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}
