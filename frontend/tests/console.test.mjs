@@ -59,6 +59,8 @@ try {
   await customer.waitForSelector('#typing:not([hidden])');
   assert.match(await customer.textContent('#typing'), /Cora is typing/);
   await agent.keyboard.type('I am sending a replacement today.');
+  await agent.dispatchEvent('#reply', 'keydown', { key: 'Enter', isComposing: true }); // an IME choosing characters: no send
+  assert.equal(await agent.inputValue('#reply'), 'Sorry to hear that! I am sending a replacement today.');
   await agent.keyboard.press('Enter');
   const reply = customer.locator('.msg.agent');
   await reply.waitFor();
