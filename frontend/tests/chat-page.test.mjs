@@ -10,9 +10,14 @@ const inShadow = (sel) => `parley-chat ${sel}`;
 try {
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
-  // every frame the page receives, to check the structured answer it was given
+  // every frame the page receives, to check the structured answer it was given; and a way to add one
   const frames = [];
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => { try { frames.push(JSON.parse(f.payload)); } catch { /* binary */ } }));
+  let toPage;
+  await page.routeWebSocket(/\/ws\/chat$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => { frames.push(JSON.parse(m)); ws.send(m); });
+    toPage = (frame) => ws.send(JSON.stringify(frame));
+  });
   const frame = async (test) => {
     for (let i = 0; i < 100 && !frames.some(test); i++) await page.waitForTimeout(50);
     return frames.find(test);
@@ -81,6 +86,18 @@ try {
   const turn3 = await turnOf(suggested);
   assert.ok((await frame((f) => f.type === 'answer.end' && f.turn === turn3)).intent, 'the third answer is structured too');
 
+  // the model fails on a turn: Retry resends that message with the same id, and nothing is stored twice
+  toPage({ type: 'error', code: 'model_unavailable', message: 'The assistant is unavailable right now.', turn: turn3 });
+  const retry = page.locator(inShadow('.msg.error[data-code="model_unavailable"] .retry'));
+  await retry.click();
+  await retry.waitFor({ state: 'detached' });
+  const echoes = async () => frames.filter((f) => f.type === 'message' && f.id === turn3).length;
+  for (let i = 0; i < 100 && (await echoes()) < 2; i++) await page.waitForTimeout(50);
+  assert.equal(await echoes(), 2, 'the resend is acknowledged again');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(inShadow('.msg.customer')).count(), 3);
+  assert.equal(await answers.count(), 3);
+
   // Enter while an IME is composing (Chinese input) does not send
   await page.fill(inShadow('textarea'), 'dingdan');
   await page.dispatchEvent(inShadow('textarea'), 'keydown', { key: 'Enter', isComposing: true });
@@ -99,6 +116,14 @@ try {
   assert.deepEqual(await page.locator(texts).allTextContents(), before);
   assert.equal((await frame((f) => f.type === 'message' && f.role === 'assistant')).intent, 'order_status');
   assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id/);
+
+  // New chat: a conversation of its own, greeted
+  const token = await page.evaluate(() => localStorage.getItem('parley.token'));
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.waitForSelector(inShadow('.msg.greeting'));
+  await page.waitForSelector(inShadow('.status.online'));
+  assert.equal(await page.locator(inShadow('.msg.customer')).count(), 0);
+  assert.notEqual(await page.evaluate(() => localStorage.getItem('parley.token')), token);
   console.log('chat page: streamed, structured (on the wire only) and resumed OK');
 } finally {
   await browser.close();

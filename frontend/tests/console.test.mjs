@@ -15,6 +15,10 @@ try {
   const customer = await (await browser.newContext()).newPage();
   for (const p of [agent, customer]) p.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
 
+  // the agent's live socket, which the test can drop
+  const agentSockets = [];
+  await agent.routeWebSocket(/\/ws\/agent$/, (ws) => { ws.connectToServer(); agentSockets.push(ws); });
+
   // sign in: a wrong password is refused, the right one opens the console
   await agent.goto(`${base}/console/`);
   await agent.fill('#username', user);
@@ -68,6 +72,11 @@ try {
   assert.equal(await reply.locator('.text').textContent(), 'Sorry to hear that! I am sending a replacement today.');
   assert.equal(await reply.locator('.author').textContent(), 'Cora');
   await customer.waitForSelector('parley-chat .typing', { state: 'hidden' }); // the indicator goes with the message
+
+  // the agent's connection drops: the console says so, reconnects by itself and watches the conversation again
+  for (const ws of agentSockets.splice(0)) ws.close({ code: 4001, reason: 'dropped (test)' });
+  await agent.waitForSelector('#live.offline');
+  await agent.waitForSelector('#live.online', { timeout: 20000 });
 
   // the customer's next message arrives in the console live, and their typing shows there first
   await customer.click('parley-chat textarea');
