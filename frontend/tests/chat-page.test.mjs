@@ -29,6 +29,10 @@ try {
   await page.goto(`${base}/`);
   await page.waitForSelector(inShadow('.status.online'));
   assert.equal(await page.locator('parley-chat .launcher').count(), 0, 'full page: the panel itself, no launcher');
+  const box = await page.locator(inShadow('.panel')).boundingBox();
+  const viewport = page.viewportSize();
+  assert.deepEqual([box.y, box.width, box.height], [0, Math.min(760, viewport.width), viewport.height], 'the panel fills the page column');
+  assert.equal(await page.evaluate(() => document.querySelector('parley-chat').shadowRoot.activeElement?.tagName), 'TEXTAREA');
 
   // record every length the answer text goes through, to see it stream rather than appear at once
   await page.evaluate(() => {
