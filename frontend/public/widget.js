@@ -9,7 +9,7 @@
 
   function fromData(d) {
     var o = {};
-    ['title', 'greeting', 'position', 'color', 'locale', 'dark', 'userId', 'userHash'].forEach(function (k) {
+    ['title', 'greeting', 'position', 'color', 'locale', 'dark', 'userId', 'userHash', 'mount'].forEach(function (k) {
       if (d[k] !== undefined) o[k] = d[k];
     });
     if (d.open !== undefined) o.open = d.open !== 'false';

@@ -1,62 +1,134 @@
-// The chat page at "/", as a customer uses it: answers stream in with intent and entities, and the
-// conversation is back after a reload. Run: node tests/chat-page.test.mjs http://127.0.0.1:8080
+// The chat page at "/", as a customer uses it: the widget mounted full-page. Answers stream in; intent
+// and entities arrive first on the wire but the customer sees only the answer text; the conversation
+// is back after a reload. Run: node tests/chat-page.test.mjs http://127.0.0.1:8080
 import assert from 'node:assert/strict';
 import { launch, baseUrl } from './browser.mjs';
 
 const base = baseUrl();
 const browser = await launch();
+const inShadow = (sel) => `parley-chat ${sel}`;
 try {
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
+  // every frame the page receives, to check the structured answer it was given; and a way to add one
+  const frames = [];
+  let toPage;
+  await page.routeWebSocket(/\/ws\/chat$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => { frames.push(JSON.parse(m)); ws.send(m); });
+    toPage = (frame) => ws.send(JSON.stringify(frame));
+  });
+  const frame = async (test) => {
+    for (let i = 0; i < 100 && !frames.some(test); i++) await page.waitForTimeout(50);
+    return frames.find(test);
+  };
+  const turnOf = async (text) => (await frame((f) => f.type === 'message' && f.role === 'customer' && f.text === text)).id;
+  const answered = (n) => page.waitForFunction((n) => document.querySelector('parley-chat').shadowRoot
+    .querySelectorAll('.msg.assistant:not(.greeting):not(.streaming)').length === n, n);
+
   await page.goto(`${base}/`);
-  await page.waitForSelector('#status.online');
+  await page.waitForSelector(inShadow('.status.online'));
+  assert.equal(await page.locator('parley-chat .launcher').count(), 0, 'full page: the panel itself, no launcher');
+  const box = await page.locator(inShadow('.panel')).boundingBox();
+  const viewport = page.viewportSize();
+  assert.deepEqual([box.y, box.width, box.height], [0, Math.min(760, viewport.width), viewport.height], 'the panel fills the page column');
+  assert.equal(await page.evaluate(() => document.querySelector('parley-chat').shadowRoot.activeElement?.tagName), 'TEXTAREA');
 
   // record every length the answer text goes through, to see it stream rather than appear at once
   await page.evaluate(() => {
+    const root = document.querySelector('parley-chat').shadowRoot;
     window.__lengths = [];
     new MutationObserver(() => {
-      const t = [...document.querySelectorAll('.msg.assistant .text')].pop();
+      const t = [...root.querySelectorAll('.msg.assistant:not(.greeting) .text')].pop();
       if (t) window.__lengths.push(t.textContent.length);
-    }).observe(document.querySelector('#log'), { subtree: true, childList: true, characterData: true });
+    }).observe(root.querySelector('.log'), { subtree: true, childList: true, characterData: true });
   });
 
-  await page.fill('#text', 'where is my order AB1234567?');
+  await page.fill(inShadow('textarea'), 'where is my order AB1234567?');
   await page.keyboard.press('Enter');
-  const first = page.locator('.msg.assistant').nth(0);
-  await first.locator('.chip.intent').waitFor();
-  await page.waitForSelector('.msg.assistant:not(.streaming)');
-  assert.equal(await first.locator('.chip.intent').textContent(), 'order_status');
-  assert.equal(await first.locator('.chip.entity').first().textContent(), 'order_id: AB1234567');
-  assert.equal(await first.locator('.chip.source').textContent(), 'offline mode');
+  const answers = page.locator(inShadow('.msg.assistant:not(.greeting)'));
+  const first = answers.nth(0);
+  await first.waitFor();
+  await answered(1);
+  // intent and entities come first, before the text (answer.start), and with the stored answer
+  const turn = await turnOf('where is my order AB1234567?');
+  const end = await frame((f) => f.type === 'answer.end' && f.turn === turn);
+  const start = frames.findIndex((f) => f.type === 'answer.start' && f.turn === turn);
+  const firstDelta = frames.findIndex((f) => f.type === 'answer.delta' && f.turn === turn);
+  assert.ok(start >= 0 && start < firstDelta, 'answer.start (intent, entities) before the first piece of text');
+  assert.equal(frames[start].intent, 'order_status');
+  assert.equal(end.intent, 'order_status');
+  assert.equal(`${end.entities[0].type}: ${end.entities[0].value}`, 'order_id: AB1234567');
+  assert.equal(end.source, 'offline');
+  // ... and the customer sees the answer, nothing of the internals
   const answer = await first.locator('.text').textContent();
   assert.match(answer, /AB1234567/);
+  assert.equal(answer, end.text);
+  assert.equal(await first.textContent(), answer, 'the bubble shows only the answer text');
+  assert.equal(await page.locator(inShadow('.chip.intent, .chip.entity, .meta')).count(), 0);
+  assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id|confidence/);
   const lengths = await page.evaluate(() => window.__lengths);
   const partial = new Set(lengths.filter((n) => n > 0 && n < answer.length));
   assert.ok(partial.size >= 3, `the answer should appear piece by piece, saw lengths ${[...new Set(lengths)]}`);
-  assert.equal(await page.locator('.msg.customer').first().textContent(), 'where is my order AB1234567?');
+  assert.equal(await page.locator(inShadow('.msg.customer')).first().textContent(), 'where is my order AB1234567?');
 
-  await page.fill('#text', '我的订单 AB1234567 到哪了');
-  await page.click('#composer button[type=submit]');
-  const second = page.locator('.msg.assistant').nth(1);
-  await page.waitForFunction(() => document.querySelectorAll('.msg.assistant:not(.streaming) .chip.intent').length === 2);
-  assert.match(await second.locator('.text').textContent(), /订单 AB1234567/);
+  await page.fill(inShadow('textarea'), '我的订单 AB1234567 到哪了');
+  await page.click(inShadow('.composer button[type=submit]'));
+  await answered(2);
+  const turn2 = await turnOf('我的订单 AB1234567 到哪了');
+  const second = await frame((f) => f.type === 'answer.end' && f.turn === turn2);
+  assert.ok(second.intent, 'the second answer is structured too');
+  assert.match(await answers.nth(1).locator('.text').textContent(), /订单 AB1234567/);
 
-  // a suggestion chip sends its text
-  const suggestion = second.locator('.suggestion').first();
+  // a suggestion chip (of the latest answer) sends its text
+  const suggestion = page.locator(inShadow('.chips .chip')).first();
   const suggested = await suggestion.textContent();
+  assert.ok(second.suggestions.includes(suggested), `${suggested} is one of the latest answer's suggestions`);
   await suggestion.click();
-  await page.waitForFunction(() => document.querySelectorAll('.msg.assistant:not(.streaming) .chip.intent').length === 3);
-  assert.equal(await page.locator('.msg.customer').nth(2).textContent(), suggested);
+  await answered(3);
+  assert.equal(await page.locator(inShadow('.msg.customer')).nth(2).textContent(), suggested);
+  const turn3 = await turnOf(suggested);
+  assert.ok((await frame((f) => f.type === 'answer.end' && f.turn === turn3)).intent, 'the third answer is structured too');
 
-  // close the tab, come back: the whole conversation is there, in order
-  const before = await page.locator('#log .msg:not(.system) .text').allTextContents();
+  // the model fails on a turn: Retry resends that message with the same id, and nothing is stored twice
+  toPage({ type: 'error', code: 'model_unavailable', message: 'The assistant is unavailable right now.', turn: turn3 });
+  const retry = page.locator(inShadow('.msg.error[data-code="model_unavailable"] .retry'));
+  await retry.click();
+  await retry.waitFor({ state: 'detached' });
+  const echoes = async () => frames.filter((f) => f.type === 'message' && f.id === turn3).length;
+  for (let i = 0; i < 100 && (await echoes()) < 2; i++) await page.waitForTimeout(50);
+  assert.equal(await echoes(), 2, 'the resend is acknowledged again');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(inShadow('.msg.customer')).count(), 3);
+  assert.equal(await answers.count(), 3);
+
+  // Enter while an IME is composing (Chinese input) does not send
+  await page.fill(inShadow('textarea'), 'dingdan');
+  await page.dispatchEvent(inShadow('textarea'), 'keydown', { key: 'Enter', isComposing: true });
+  assert.equal(await page.inputValue(inShadow('textarea')), 'dingdan');
+  await page.fill(inShadow('textarea'), '');
+
+  // close the tab, come back: the whole conversation is there, in order, with its structure on the wire
+  const texts = inShadow('.log .msg:not(.system):not(.greeting) .text');
+  const before = await page.locator(texts).allTextContents();
   assert.equal(before.length, 6);
+  frames.length = 0;
   await page.reload();
-  await page.waitForSelector('#status.online');
-  await page.waitForFunction((n) => document.querySelectorAll('#log .msg:not(.system)').length === n, before.length);
-  assert.deepEqual(await page.locator('#log .msg:not(.system) .text').allTextContents(), before);
-  assert.equal(await page.locator('.msg.assistant .chip.intent').first().textContent(), 'order_status');
-  console.log('chat page: streamed, structured and resumed OK');
+  await page.waitForSelector(inShadow('.status.online'));
+  await page.waitForFunction((n) => document.querySelector('parley-chat').shadowRoot
+    .querySelectorAll('.log .msg:not(.system):not(.greeting)').length === n, before.length);
+  assert.deepEqual(await page.locator(texts).allTextContents(), before);
+  assert.equal((await frame((f) => f.type === 'message' && f.role === 'assistant')).intent, 'order_status');
+  assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id/);
+
+  // New chat: a conversation of its own, greeted
+  const token = await page.evaluate(() => localStorage.getItem('parley.token'));
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.waitForSelector(inShadow('.msg.greeting'));
+  await page.waitForSelector(inShadow('.status.online'));
+  assert.equal(await page.locator(inShadow('.msg.customer')).count(), 0);
+  assert.notEqual(await page.evaluate(() => localStorage.getItem('parley.token')), token);
+  console.log('chat page: streamed, structured (on the wire only) and resumed OK');
 } finally {
   await browser.close();
 }

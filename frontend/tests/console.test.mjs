@@ -1,6 +1,7 @@
-// The agent console, as an agent uses it next to a customer on the chat page: sign in, find the
-// conversation the customer just started, take it over, reply, see the customer's next message
-// arrive live, resolve, see the rating. Run: PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. node tests/console.test.mjs URL
+// The agent console, as an agent uses it next to a customer on the chat page (the widget mounted
+// full-page): sign in, find the conversation the customer just started, take it over, reply, see the
+// customer's next message arrive live, resolve, see the rating.
+// Run: PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. node tests/console.test.mjs URL
 import assert from 'node:assert/strict';
 import { launch, baseUrl } from './browser.mjs';
 
@@ -13,6 +14,10 @@ try {
   const agent = await (await browser.newContext()).newPage();
   const customer = await (await browser.newContext()).newPage();
   for (const p of [agent, customer]) p.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
+
+  // the agent's live socket, which the test can drop
+  const agentSockets = [];
+  await agent.routeWebSocket(/\/ws\/agent$/, (ws) => { ws.connectToServer(); agentSockets.push(ws); });
 
   // sign in: a wrong password is refused, the right one opens the console
   await agent.goto(`${base}/console/`);
@@ -27,17 +32,17 @@ try {
 
   // a customer starts a conversation; the agent watches the Waiting tab for it
   await customer.goto(`${base}/`);
-  await customer.waitForSelector('#status.online');
-  await customer.fill('#text', `my ${marker} arrived damaged`);
+  await customer.waitForSelector('parley-chat .status.online');
+  await customer.fill('parley-chat textarea', `my ${marker} arrived damaged`);
   await customer.keyboard.press('Enter');
-  await customer.waitForSelector('.msg.assistant:not(.streaming) .chip.intent');
+  await customer.waitForSelector('parley-chat .msg.assistant:not(.greeting):not(.streaming)');
   await agent.click('#tabs [data-status="waiting_agent"]');
   await agent.click('#q');
   await agent.keyboard.type(marker);
   await agent.waitForFunction(() => document.querySelector('#page').textContent === 'No conversations');
 
   // the customer asks for a person: the conversation appears in the agent's list by itself (no reload)
-  await customer.click('#handoff');
+  await customer.getByRole('button', { name: 'Talk to a person' }).click();
   await customer.waitForSelector('.msg.system[data-kind="handoff_requested"]');
   await agent.waitForFunction(() => document.querySelectorAll('#conversations .row').length === 1);
   await agent.keyboard.press('Escape');
@@ -56,33 +61,40 @@ try {
   // the agent types (the customer sees it) and replies with Enter
   await agent.focus('#reply');
   await agent.keyboard.type('Sorry to hear that! ');
-  await customer.waitForSelector('#typing:not([hidden])');
-  assert.match(await customer.textContent('#typing'), /Cora is typing/);
+  await customer.waitForSelector('parley-chat .typing');
+  assert.match(await customer.textContent('parley-chat .typing'), /Cora is typing/);
   await agent.keyboard.type('I am sending a replacement today.');
+  await agent.dispatchEvent('#reply', 'keydown', { key: 'Enter', isComposing: true }); // an IME choosing characters: no send
+  assert.equal(await agent.inputValue('#reply'), 'Sorry to hear that! I am sending a replacement today.');
   await agent.keyboard.press('Enter');
   const reply = customer.locator('.msg.agent');
   await reply.waitFor();
   assert.equal(await reply.locator('.text').textContent(), 'Sorry to hear that! I am sending a replacement today.');
   assert.equal(await reply.locator('.author').textContent(), 'Cora');
-  await customer.waitForSelector('#typing', { state: 'hidden' }); // the indicator goes with the message
+  await customer.waitForSelector('parley-chat .typing', { state: 'hidden' }); // the indicator goes with the message
+
+  // the agent's connection drops: the console says so, reconnects by itself and watches the conversation again
+  for (const ws of agentSockets.splice(0)) ws.close({ code: 4001, reason: 'dropped (test)' });
+  await agent.waitForSelector('#live.offline');
+  await agent.waitForSelector('#live.online', { timeout: 20000 });
 
   // the customer's next message arrives in the console live, and their typing shows there first
-  await customer.click('#text');
+  await customer.click('parley-chat textarea');
   await customer.keyboard.type('Thank you, that is great', { delay: 100 }); // typing is announced every 2 s
   await agent.waitForSelector('#customer-typing:not([hidden])');
   await customer.keyboard.press('Enter');
   await agent.waitForFunction(() => [...document.querySelectorAll('#transcript .line.customer .text')]
     .some((t) => t.textContent === 'Thank you, that is great'));
   await customer.waitForTimeout(300);
-  assert.equal(await customer.locator('.msg.assistant').count(), 1, 'the bot stays silent while an agent has the conversation');
+  assert.equal(await customer.locator('.msg.assistant:not(.greeting)').count(), 1, 'the bot stays silent while an agent has the conversation');
 
   // resolve: the customer rates it, and the rating shows in the console
   await agent.keyboard.press('Escape');
   await agent.keyboard.press('r');
-  await customer.waitForSelector('#rating:not([hidden])');
-  await customer.click('#rating label:nth-child(5)');
-  await customer.fill('#rating-comment', 'Quick and kind');
-  await customer.click('#rating button[type=submit]');
+  await customer.waitForSelector('parley-chat .rating');
+  await customer.locator('parley-chat .rating .star').nth(4).click();
+  await customer.fill('parley-chat .rating input', 'Quick and kind');
+  await customer.click('parley-chat .rating button[type=submit]');
   await customer.waitForSelector('.msg.system[data-kind="rated"]');
   await agent.waitForFunction(() => document.querySelector('#conv-rating').textContent.includes('Rated 5/5'));
   assert.equal(await agent.textContent('#conv-status'), 'Resolved');

@@ -2,9 +2,10 @@
 // hand back, resolve, notes, tags, exports. Plain ES module; the REST API is /api/*, live updates
 // come over /ws/agent (docs/protocol.md, "Agent socket"). Customer and model text is always set as
 // text, never as HTML.
+import { ParleySocket, newId } from '../js/parley-client.js';
+import { el, enterSubmits } from '../js/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const PAGE_SIZE = 25;
 
 const state = {
@@ -16,20 +17,15 @@ const state = {
   selected: null,   // conversation id
   detail: null,     // its transcript summary
   lastSeq: 0,       // highest seq shown in the transcript
-  ws: null,
-  attempt: 0,
 };
 
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = text;
-  return e;
-}
-
-function newId() {
-  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
-}
+// the live socket: on each (re)connection it watches the open conversation again from what is shown;
+// before reconnecting it checks the session (signed out: api() shows the sign-in form, which closes it)
+const socket = new ParleySocket({
+  path: '/ws/agent',
+  hello: () => (state.selected ? { type: 'watch', conversationId: state.selected, lastSeq: state.lastSeq } : null),
+  beforeReconnect: () => api('/api/agents/me'),
+});
 
 async function api(path, options = {}) {
   const res = await fetch(path, { credentials: 'same-origin', ...options,
@@ -54,8 +50,7 @@ const STATUS_LABEL = { bot: 'Bot', waiting_agent: 'Waiting', agent: 'With agent'
 // ---- sign in / out ------------------------------------------------------------------------------
 
 function showSignIn() {
-  state.ws?.close();
-  state.ws = null;
+  socket.close();
   $('#app').hidden = true;
   $('#signin').hidden = false;
   $('#username').focus();
@@ -85,32 +80,18 @@ async function start() {
   $('#app').hidden = false;
   $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
   $('#open-agents').hidden = state.me.role !== 'admin';
-  connect();
+  socket.connect();
   await refreshList();
 }
 
 // ---- live socket --------------------------------------------------------------------------------
 
-function connect() {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`);
-  state.ws = ws;
-  ws.onopen = () => {
-    state.attempt = 0;
-    $('#live').textContent = 'live';
-    $('#live').className = 'pill online';
-    if (state.selected) ws.send(JSON.stringify({ type: 'watch', conversationId: state.selected, lastSeq: state.lastSeq }));
-  };
-  ws.onmessage = (e) => onFrame(JSON.parse(e.data));
-  ws.onclose = () => {
-    if (state.ws !== ws) return;
-    $('#live').textContent = 'reconnecting…';
-    $('#live').className = 'pill offline';
-    const delay = BACKOFF_MS[Math.min(state.attempt++, BACKOFF_MS.length - 1)];
-    setTimeout(async () => {
-      if (state.ws !== ws) return;
-      try { await api('/api/agents/me'); connect(); } catch { /* signed out: the sign-in form shows */ }
-    }, delay);
-  };
+socket.addEventListener('status', (e) => {
+  $('#live').textContent = e.detail.online ? 'live' : 'reconnecting…';
+  $('#live').className = `pill ${e.detail.online ? 'online' : 'offline'}`;
+});
+for (const type of ['activity', 'message', 'answer.start', 'answer.delta', 'answer.end', 'typing', 'error']) {
+  socket.addEventListener(type, (e) => onFrame(e.detail));
 }
 
 let listTimer;
@@ -235,7 +216,7 @@ async function select(id) {
   for (const m of t.messages) appendMessage(m);
   state.lastSeq = t.messages.length ? t.messages[t.messages.length - 1].seq : 0;
   // live from here on: everything stored after what the transcript showed
-  if (state.ws?.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ type: 'watch', conversationId: id, lastSeq: state.lastSeq }));
+  socket.sendFrame({ type: 'watch', conversationId: id, lastSeq: state.lastSeq });
 }
 
 async function refreshDetail() {
@@ -330,19 +311,16 @@ $('#reply-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('#reply').value.trim();
   if (!text || !state.selected) return;
-  if (state.ws?.readyState !== WebSocket.OPEN) { $('#action-error').textContent = 'Not connected; try again in a moment.'; return; }
-  state.ws.send(JSON.stringify({ type: 'message', conversationId: state.selected, id: newId(), text }));
+  if (!socket.sendFrame({ type: 'message', conversationId: state.selected, id: newId(), text })) {
+    $('#action-error').textContent = 'Not connected; try again in a moment.';
+    return;
+  }
   $('#reply').value = '';
 });
-$('#reply').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('#reply-form').requestSubmit(); }
-});
+enterSubmits($('#reply'), $('#reply-form'));
 let lastTyping = 0;
 $('#reply').addEventListener('input', () => {
-  if (Date.now() - lastTyping > 2000 && state.ws?.readyState === WebSocket.OPEN) {
-    lastTyping = Date.now();
-    state.ws.send(JSON.stringify({ type: 'typing', conversationId: state.selected }));
-  }
+  if (Date.now() - lastTyping > 2000 && socket.sendFrame({ type: 'typing', conversationId: state.selected })) lastTyping = Date.now();
 });
 
 $('#note-form').addEventListener('submit', async (e) => {

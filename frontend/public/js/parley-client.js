@@ -1,9 +1,11 @@
-// Parley customer protocol v1 client (docs/protocol.md): one conversation, resumable, exactly-once sends.
-// Reusable by the chat page and the embeddable widget; no dependencies, no build step.
+// Parley's socket clients, shared by the chat page, the embeddable widget and the agent console:
+// connect, reconnect with backoff, UUID ids. ParleyClient speaks the customer protocol v1
+// (docs/protocol.md): one conversation, resumable, exactly-once sends. No dependencies, no build step.
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 
-function newId() {
+/** A random UUID (v4), also where crypto.randomUUID is missing (plain http on another host than localhost). */
+export function newId() {
   if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
@@ -13,59 +15,120 @@ function newId() {
 }
 
 /**
- * Events (CustomEvent, payload in `detail`): `status` {online}, `ready`, `message` (a stored message, each seq once:
- * customer, assistant, agent {author} or system {kind}), `answer.start`, `answer.delta`, `answer.end`,
- * `typing` {role, name}, `error`.
+ * A JSON socket that reconnects with backoff (and jitter) until closed. Each frame is dispatched as a
+ * CustomEvent named by its `type`, the frame in `detail`; `status` {online} says whether it is connected.
+ * Used as it is for the agent socket; ParleyClient builds the customer protocol on it.
  */
-export class ParleyClient extends EventTarget {
+export class ParleySocket extends EventTarget {
+  /**
+   * @param url             the socket URL (default: `path` on this page's host)
+   * @param hello           () => the first frame of each connection, or null for none
+   * @param beforeReconnect async () => run before each reconnect (a hook that must stop reconnecting calls close())
+   */
+  constructor({ url, path = '/ws/chat', hello, beforeReconnect } = {}) {
+    super();
+    this.url = url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+    if (hello) this.hello = hello;
+    this.beforeReconnect = beforeReconnect;
+    this.attempt = 0;
+    this.ws = null;
+    this.closed = false;
+  }
+
+  get connected() { return this.ws?.readyState === WebSocket.OPEN; }
+
+  hello() { return null; }
+
+  connect() {
+    this.closed = false;
+    const ws = new WebSocket(this.url);
+    const previous = this.ws;
+    this.ws = ws;
+    previous?.close();
+    ws.onopen = () => {
+      const hello = this.hello();
+      if (hello) ws.send(JSON.stringify(hello));
+      this.onOpen();
+    };
+    ws.onmessage = (e) => this.onFrame(JSON.parse(e.data));
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.onClose();
+      if (this.closed) return;
+      const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)];
+      setTimeout(async () => {
+        if (this.ws !== ws || this.closed) return;
+        try { await this.beforeReconnect?.(); } catch { /* unreachable too: the socket retries with backoff */ }
+        if (this.ws === ws && !this.closed) this.connect();
+      }, delay * (0.75 + Math.random() / 2));
+    };
+  }
+
+  /** Sends a frame if connected; false if not. */
+  sendFrame(frame) {
+    if (!this.connected) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  close() {
+    this.closed = true;
+    this.ws?.close();
+  }
+
+  /** Connected: the backoff starts again from its first step. */
+  onOpen() {
+    this.attempt = 0;
+    this.emit('status', { online: true });
+  }
+
+  onClose() { this.emit('status', { online: false }); }
+
+  onFrame(f) { this.emit(f.type, f); }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/**
+ * The customer protocol. Events (CustomEvent, payload in `detail`): `status` {online}, `ready`, `message` (a
+ * stored message, each seq once: customer, assistant, agent {author} or system {kind}), `answer.start`,
+ * `answer.delta`, `answer.end`, `typing` {role, name}, `error`.
+ */
+export class ParleyClient extends ParleySocket {
   /**
    * @param url        the customer socket (default: this page's host)
    * @param storageKey where the token is kept in localStorage
    * @param identity   a verified site user {userId, userHash}: opens their one conversation on any device
    */
   constructor({ url, storageKey = 'parley', locale, identity } = {}) {
-    super();
+    super({ url, path: '/ws/chat' });
     this.identity = identity && identity.userId ? identity : null;
-    this.url = url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/chat`;
     this.storageKey = storageKey;
     this.locale = locale || navigator.language;
     this.lastSeq = 0;          // highest seq received on this page: resume asks for what came after it
     this.pending = new Map();  // id -> text, sent but not yet acknowledged by its stored echo
-    this.attempt = 0;
-    this.ws = null;
     this.ready = false;
-    this.closed = false;
   }
 
   get token() { return localStorage.getItem(`${this.storageKey}.token`); }
   set token(value) { localStorage.setItem(`${this.storageKey}.token`, value); }
 
-  connect() {
-    this.closed = false;
-    const ws = new WebSocket(this.url);
-    this.ws = ws;
-    ws.onopen = () => {
-      const hello = { type: 'hello', locale: this.locale };
-      if (this.token) { hello.token = this.token; hello.lastSeq = this.lastSeq; }
-      if (this.identity) { hello.userId = this.identity.userId; hello.userHash = this.identity.userHash; }
-      ws.send(JSON.stringify(hello));
-    };
-    ws.onmessage = (e) => this.#onFrame(JSON.parse(e.data));
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ready = false;
-      this.#emit('status', { online: false });
-      if (!this.closed) {
-        const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)];
-        setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
-      }
-    };
+  /** Forgets the conversation: the next connection starts a new one. */
+  forget() { localStorage.removeItem(`${this.storageKey}.token`); }
+
+  hello() {
+    const hello = { type: 'hello', locale: this.locale };
+    if (this.token) { hello.token = this.token; hello.lastSeq = this.lastSeq; }
+    if (this.identity) { hello.userId = this.identity.userId; hello.userHash = this.identity.userHash; }
+    return hello;
   }
 
   /** Sends a message; it is resent with the same id after a reconnect until its echo arrives. */
   send(text, id = newId()) {
     this.pending.set(id, text);
-    if (this.ready) this.ws.send(JSON.stringify({ type: 'message', id, text }));
+    if (this.ready) this.sendFrame({ type: 'message', id, text });
     return id;
   }
 
@@ -83,18 +146,19 @@ export class ParleyClient extends EventTarget {
     return this.#sendIfReady({ type: 'typing' });
   }
 
-  close() {
-    this.closed = true;
-    this.ws?.close();
-  }
-
   #sendIfReady(frame) {
-    if (!this.ready) return false;
-    this.ws.send(JSON.stringify(frame));
-    return true;
+    return this.ready && this.sendFrame(frame);
   }
 
-  #onFrame(f) {
+  // online once the conversation is open (`ready`), not when the socket is
+  onOpen() {}
+
+  onClose() {
+    this.ready = false;
+    super.onClose();
+  }
+
+  onFrame(f) {
     switch (f.type) {
       case 'ready':
         // another conversation than the one on screen (the old token opened nothing): start from its beginning
@@ -103,9 +167,9 @@ export class ParleyClient extends EventTarget {
         this.token = f.token;
         this.ready = true;
         this.attempt = 0;
-        this.#emit('status', { online: true });
-        this.#emit('ready', f);
-        for (const [id, text] of this.pending) this.ws.send(JSON.stringify({ type: 'message', id, text }));
+        this.emit('status', { online: true });
+        this.emit('ready', f);
+        for (const [id, text] of this.pending) this.sendFrame({ type: 'message', id, text });
         break;
       case 'message':
         this.pending.delete(f.id);
@@ -117,24 +181,20 @@ export class ParleyClient extends EventTarget {
       case 'error':
         if (f.code === 'unauthorized' && !this.identity) {
           // the stored token no longer opens a conversation: start a new one
-          localStorage.removeItem(`${this.storageKey}.token`);
+          this.forget();
           this.lastSeq = 0;
-          this.ws.send(JSON.stringify({ type: 'hello', locale: this.locale }));
+          this.sendFrame(this.hello());
         }
-        this.#emit('error', f);
+        this.emit('error', f);
         break;
       default:
-        this.#emit(f.type, f);
+        this.emit(f.type, f);
     }
   }
 
   #stored(f, type) {
     if (f.seq <= this.lastSeq && type === 'message') return; // replay overlap: already shown
     this.lastSeq = Math.max(this.lastSeq, f.seq);
-    this.#emit(type, f);
-  }
-
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+    this.emit(type, f);
   }
 }

@@ -1,19 +1,29 @@
-// The Parley chat widget: a launcher bubble and a chat panel inside a shadow root, so the host
-// page's CSS cannot reach it and its CSS cannot leak out. Model and agent text is always set as
-// text, never as HTML. Loaded by /widget.js; speaks the customer protocol through ParleyClient.
+// The Parley chat widget, the one renderer of the customer's conversation: a launcher bubble and a
+// chat panel, or (option `mount`: an element or a selector, or `fullPage`) the panel alone filling a
+// container, as on Parley's chat page at "/". It lives in a shadow root, so the host page's CSS
+// cannot reach it and its CSS cannot leak out. Customers see clean text only: no intents, entities
+// or confidences. Model and agent text is always set as text, never as HTML. Loaded by /widget.js
+// or imported by a page; speaks the customer protocol through ParleyClient.
 import { ParleyClient } from '../js/parley-client.js';
+import { el, enterSubmits } from '../js/dom.js';
 
 const TEXT = {
   en: { title: 'Chat with us', greeting: 'Hi! How can we help you today?', placeholder: 'Type your message…', send: 'Send',
     open: 'Open chat', close: 'Close chat', human: 'Talk to a person', offline: 'Connection lost. Reconnecting… Messages you send now go out when it is back.',
-    typing: 'is typing…', support: 'Support', rate: 'How did we do?', rateSend: 'Rate', comment: 'Comment (optional)', unread: 'unread messages' },
+    typing: 'is typing…', support: 'Support', rate: 'How did we do?', rateSend: 'Rate', comment: 'Comment (optional)', unread: 'unread messages',
+    connecting: 'connecting…', online: 'online', reconnecting: 'reconnecting…', newChat: 'New chat', newChatTitle: 'Start a new conversation',
+    retry: 'Retry', interrupted: '(interrupted)' },
   zh: { title: '在线客服', greeting: '您好！请问有什么可以帮您？', placeholder: '请输入您的问题…', send: '发送',
     open: '打开聊天', close: '关闭聊天', human: '转人工', offline: '连接已断开，正在重连…现在发送的消息会在恢复后送达。',
-    typing: '正在输入…', support: '客服', rate: '请为本次服务评分', rateSend: '提交', comment: '留言（可选）', unread: '条未读消息' },
+    typing: '正在输入…', support: '客服', rate: '请为本次服务评分', rateSend: '提交', comment: '留言（可选）', unread: '条未读消息',
+    connecting: '连接中…', online: '在线', reconnecting: '重连中…', newChat: '新对话', newChatTitle: '开始新的对话',
+    retry: '重试', interrupted: '（已中断）' },
 };
 
 const CSS = `
 :host { all: initial; }
+:host(.page) { display: block; height: 100%; }
+:host(.full) { position: fixed; inset: 0; }
 * { box-sizing: border-box; }
 .root { --c: #2563eb; --bg: #fff; --fg: #1f2937; --muted: #6b7280; --bubble: #f3f4f6; --line: #e5e7eb;
   position: fixed; bottom: 20px; right: 20px; z-index: 2147483000; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--fg); }
@@ -26,19 +36,26 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .badge { position: absolute; top: -4px; right: -4px; min-width: 20px; height: 20px; border-radius: 10px; background: #dc2626; color: #fff; font-size: 12px; line-height: 20px; padding: 0 5px; text-align: center; }
 .panel { position: absolute; bottom: 72px; right: 0; width: 360px; height: min(560px, calc(100vh - 110px)); background: var(--bg); border-radius: 14px; box-shadow: 0 8px 40px rgb(0 0 0 / 25%); display: flex; flex-direction: column; overflow: hidden; }
 .left .panel { right: auto; left: 0; }
+.root.page { position: relative; inset: auto; z-index: auto; height: 100%; }
+.page .panel { position: relative; inset: auto; width: 100%; height: 100%; border-radius: 0; box-shadow: none; }
 .head { display: flex; align-items: center; gap: 8px; padding: 12px 14px; background: var(--c); color: #fff; }
 .head h2 { margin: 0; font-size: 16px; flex: 1; font-weight: 600; }
 .head button { background: rgb(255 255 255 / 18%); border: 0; color: #fff; border-radius: 6px; padding: 3px 8px; cursor: pointer; }
 .head button:disabled { opacity: .5; cursor: default; }
+.status { font-size: 12px; padding: 1px 8px; border-radius: 999px; background: rgb(0 0 0 / 18%); }
+.status.online::before { content: "● "; color: #86efac; }
 .offline { background: #fef3c7; color: #92400e; font-size: 12px; padding: 6px 12px; }
 .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; }
 .msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; background: var(--bubble); align-self: flex-start; }
 .msg.customer { align-self: flex-end; background: var(--c); color: #fff; }
 .msg.pending { opacity: .6; }
 .msg.agent { border-left: 3px solid #16a34a; }
-.msg .who { display: block; font-size: 11px; font-weight: 600; color: #16a34a; }
+.msg .author { display: block; font-size: 11px; font-weight: 600; color: #16a34a; }
 .msg.system { align-self: center; background: none; color: var(--muted); font-size: 12px; text-align: center; }
 .msg.streaming::after { content: "▍"; color: var(--muted); }
+.msg.incomplete::after { content: " " attr(data-note); color: #b45309; font-style: italic; }
+.msg.error { color: #b91c1c; }
+.msg .retry { margin-left: 6px; border: 1px solid currentColor; background: none; border-radius: 999px; font-size: 12px; padding: 1px 8px; cursor: pointer; }
 .typing { padding: 0 14px 4px; font-size: 12px; color: var(--muted); font-style: italic; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0 12px 8px; }
 .chip { border: 1px solid var(--c); color: var(--c); background: var(--bg); border-radius: 999px; padding: 3px 10px; font-size: 13px; cursor: pointer; }
@@ -54,24 +71,26 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .head :focus-visible { outline-color: #fff; }
 [hidden] { display: none !important; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-@media (max-width: 480px) { .panel { position: fixed; inset: 0; width: auto; height: auto; border-radius: 0; } }
+@media (max-width: 480px) { .root:not(.page) .panel { position: fixed; inset: 0; width: auto; height: auto; border-radius: 0; } }
 `;
 
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
-
+/**
+ * @param options the embed options (README, "Embed on your site"); `mount` (an element or a selector) or
+ *                `fullPage` show the panel alone, filling that element or the window; `storageKey` names
+ *                where the conversation's token is kept
+ * @param base    Parley's base URL (where its socket is)
+ */
 export function mount(options, base) {
   const lang = (options.locale && options.locale !== 'auto' ? options.locale : navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
   const t = TEXT[lang];
+  const container = typeof options.mount === 'string' ? document.querySelector(options.mount) : options.mount;
+  const page = Boolean(container || options.fullPage);
   const host = document.createElement('parley-chat');
+  if (page) host.className = container ? 'page' : 'page full';
   const shadow = host.attachShadow({ mode: 'open' });
   const style = el('style');
   style.textContent = CSS;
-  const root = el('div', `root ${options.position === 'left' ? 'left' : 'right'} ${options.dark === true ? 'dark' : options.dark === 'auto' ? 'auto' : ''}`);
+  const root = el('div', `root ${page ? 'page' : options.position === 'left' ? 'left' : 'right'} ${options.dark === true ? 'dark' : options.dark === 'auto' ? 'auto' : ''}`);
   if (options.color && /^#[0-9a-f]{3,8}$|^rgb/i.test(options.color)) root.style.setProperty('--c', options.color);
 
   const launcher = el('button', 'launcher');
@@ -86,7 +105,7 @@ export function mount(options, base) {
 
   const panel = el('section', 'panel');
   panel.id = 'parley-panel';
-  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('role', page ? 'region' : 'dialog');
   panel.setAttribute('aria-label', options.title || t.title);
   panel.hidden = true;
   const head = el('div', 'head');
@@ -95,7 +114,15 @@ export function mount(options, base) {
   const close = el('button', 'close', '×');
   close.type = 'button';
   close.setAttribute('aria-label', t.close);
-  head.append(el('h2', null, options.title || t.title), human, close);
+  const status = el('span', 'status', t.connecting);
+  status.setAttribute('role', 'status');
+  const fresh = el('button', 'new', t.newChat);
+  fresh.type = 'button';
+  fresh.title = t.newChatTitle;
+  head.append(el('h2', null, options.title || t.title));
+  // on a page of its own: whether it is connected, and a new conversation (a verified user has only one)
+  if (page) head.append(status, human, ...(options.userId ? [] : [fresh]));
+  else head.append(human, close);
   const offline = el('div', 'offline', t.offline);
   offline.setAttribute('role', 'status');
   offline.hidden = true;
@@ -130,14 +157,15 @@ export function mount(options, base) {
   send.type = 'submit';
   composer.append(input, send);
   panel.append(head, offline, log, typing, chips, rating, composer);
-  root.append(launcher, panel);
+  if (page) root.append(panel);
+  else root.append(launcher, panel);
   shadow.append(style, root);
-  document.body.append(host);
+  (container || document.body).append(host);
 
   const parley = new URL(base);
   const client = new ParleyClient({
     url: `${parley.protocol === 'https:' ? 'wss' : 'ws'}://${parley.host}/ws/chat`,
-    storageKey: `parley.widget:${parley.host}`,
+    storageKey: options.storageKey || `parley.widget:${parley.host}`,
     locale: lang === 'zh' ? 'zh-CN' : 'en',
     identity: options.userId ? { userId: String(options.userId), userHash: String(options.userHash || '') } : null,
   });
@@ -176,14 +204,16 @@ export function mount(options, base) {
     if (!b) {
       b = el('div', `msg ${role}`);
       b.dataset.role = role;
+      b.append(el('span', 'text'));
       log.append(b);
       bubbles.set(key, b);
     }
     return b;
   }
+  const textOf = (b) => b.querySelector('.text');
   function setText(b, f) {
-    b.textContent = f.text;
-    if (f.role === 'agent') b.prepend(el('span', 'who', f.author || t.support));
+    textOf(b).textContent = f.text;
+    if (f.role === 'agent' && !b.querySelector('.author')) b.prepend(el('span', 'author', f.author || t.support));
   }
   function showChips(list) {
     chips.replaceChildren(...(list || []).slice(0, 4).map((s) => {
@@ -203,7 +233,11 @@ export function mount(options, base) {
     if (f.kind) b.dataset.kind = f.kind;
     setText(b, f);
     if (f.role === 'customer') { bubbles.set(`seq:${f.seq}`, b); rating.hidden = true; }
-    if (f.role === 'assistant') showChips(f.suggestions);
+    if (f.role === 'assistant') {
+      showChips(f.suggestions);
+      b.classList.toggle('incomplete', Boolean(f.incomplete)); // cut short: Retry (on its error) resends the turn
+      b.dataset.note = t.interrupted;
+    }
     if (f.role === 'agent' || f.role === 'customer') showChips([]);
     if (f.role === 'agent') hideTyping();
     if (f.role === 'system') {
@@ -218,7 +252,7 @@ export function mount(options, base) {
     const id = client.send(text);
     const b = bubble(`c:${id}`, 'customer');
     b.classList.add('pending');
-    b.textContent = text;
+    textOf(b).textContent = text;
     showChips([]);
     scroll();
   }
@@ -230,21 +264,27 @@ export function mount(options, base) {
     return b;
   }
 
-  client.addEventListener('status', (e) => { offline.hidden = e.detail.online; });
+  client.addEventListener('status', (e) => {
+    offline.hidden = e.detail.online;
+    status.textContent = e.detail.online ? t.online : t.reconnecting;
+    status.classList.toggle('online', e.detail.online);
+  });
   client.addEventListener('ready', (e) => {
     if (!greeted && e.detail.seq === 0 && options.greeting !== '') {
       greeted = true;
-      log.prepend(el('div', 'msg assistant greeting', options.greeting || t.greeting));
+      const greeting = el('div', 'msg assistant greeting');
+      greeting.append(el('span', 'text', options.greeting || t.greeting));
+      log.prepend(greeting);
     }
   });
   client.addEventListener('message', (e) => stored(e.detail));
   client.addEventListener('answer.start', (e) => {
     const b = streamBubble(e.detail.turn);
     b.classList.add('streaming');
-    b.textContent = '';
+    textOf(b).textContent = '';
   });
   client.addEventListener('answer.delta', (e) => {
-    streamBubble(e.detail.turn).textContent += e.detail.text;
+    textOf(streamBubble(e.detail.turn)).textContent += e.detail.text;
     scroll();
   });
   client.addEventListener('answer.end', (e) => stored(e.detail));
@@ -258,15 +298,25 @@ export function mount(options, base) {
   client.addEventListener('error', (e) => {
     const f = e.detail;
     const note = bubble(`e:${Date.now()}:${Math.random()}`, 'system');
-    note.textContent = f.message;
+    note.classList.add('error');
+    textOf(note).textContent = f.message;
     note.dataset.code = f.code;
+    const asked = f.turn && bubbles.get(`c:${f.turn}`);
+    if (asked && (f.code === 'model_unavailable' || f.code === 'storage_unavailable')) {
+      // retrying a turn is resending its message with the same id: never a second message
+      const retry = el('button', 'retry', t.retry);
+      retry.type = 'button';
+      retry.addEventListener('click', () => { client.send(textOf(asked).textContent, f.turn); note.remove(); });
+      note.append(retry);
+    }
     scroll();
   });
 
   launcher.addEventListener('click', () => setOpen(!isOpen()));
   close.addEventListener('click', () => setOpen(false));
   human.addEventListener('click', () => client.handoff());
-  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); setOpen(false); } });
+  if (!page) panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); setOpen(false); } });
+  fresh.addEventListener('click', () => { client.forget(); location.reload(); });
   composer.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -274,9 +324,7 @@ export function mount(options, base) {
     input.value = '';
     say(text);
   });
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); composer.requestSubmit(); }
-  });
+  enterSubmits(input, composer);
   input.addEventListener('input', () => client.typing());
   rating.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -285,5 +333,5 @@ export function mount(options, base) {
   });
 
   client.connect();
-  if (options.open) setOpen(true);
+  if (page || options.open) setOpen(true);
 }

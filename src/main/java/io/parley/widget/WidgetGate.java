@@ -16,6 +16,9 @@ public class WidgetGate implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(WidgetGate.class);
 
+    /** The shared modules the widget imports besides its own folder. */
+    private static final java.util.Set<String> WIDGET_MODULES = java.util.Set.of("/js/parley-client.js", "/js/dom.js");
+
     private final Origins origins;
 
     WidgetGate(Origins origins) {
@@ -25,7 +28,7 @@ public class WidgetGate implements HttpUpgradeCheck {
     void filters(@Observes Filters filters) {
         filters.register(rc -> {
             String path = rc.normalizedPath();
-            if (path.equals("/widget.js") || path.startsWith("/widget/") || path.equals("/js/parley-client.js")) {
+            if (path.equals("/widget.js") || path.startsWith("/widget/") || WIDGET_MODULES.contains(path)) {
                 String origin = rc.request().getHeader("Origin");
                 String site = origin != null ? origin : Origins.originOf(rc.request().getHeader("Referer"));
                 if (!origins.allowed(site, rc.request().host())) {

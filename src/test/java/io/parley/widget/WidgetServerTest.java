@@ -46,6 +46,9 @@ class WidgetServerTest {
         RestAssured.given().header("Origin", SITE).get("/widget/widget.js").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", equalTo(SITE));
         RestAssured.given().header("Origin", SITE).get("/js/parley-client.js").then().statusCode(200);
+        RestAssured.given().header("Origin", SITE).get("/js/dom.js").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", equalTo(SITE));
+        RestAssured.given().header("Origin", "https://evil.example").get("/js/dom.js").then().statusCode(403);
         RestAssured.given().header("Referer", SITE + "/products/42").get("/widget.js").then().statusCode(200);
         RestAssured.given().header("Origin", "https://evil.example").get("/widget/widget.js").then().statusCode(403)
                 .header("Access-Control-Allow-Origin", nullValue());
