@@ -1,6 +1,7 @@
 package io.parley.ops;
 
 import io.quarkus.runtime.Application;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jboss.logging.Logger;
 
@@ -38,7 +39,7 @@ public final class EmbeddedDatabase {
     private static final String USER = "postgres";
     private static final String PASSWORD_FILE = "parley-password";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-    /** Longer than any drain (parley.chat.shutdown-grace, 10 s by default) plus Quarkus' own stop. */
+    /** At least this long, or the drain (parley.chat.shutdown-grace) plus a minute for Quarkus' own stop. */
     private static final Duration QUARKUS_STOP_WAIT = Duration.ofMinutes(2);
     /** Only Parley, with the password, over TCP on localhost. No "local" lines: the Unix socket is off. */
     static final String HBA = """
@@ -119,7 +120,9 @@ public final class EmbeddedDatabase {
                 }
                 running = builder.start();
                 password = secret;
-                Application.currentApplication(); // loaded now: the shutdown hook may run after Quarkus closed its class loader
+                // loaded now: the shutdown hook may run after Quarkus closed its class loader
+                Application.currentApplication();
+                quarkusStopWait();
                 // zonky makes its working folder world-writable (setWritable(true, false)) every start;
                 // it is inside the private runtime folder, but put it back anyway
                 privateFolder(zonkyDir);
@@ -277,7 +280,7 @@ public final class EmbeddedDatabase {
                 Thread waiter = new Thread(app::awaitShutdown, "embedded-pg-await-quarkus");
                 waiter.setDaemon(true);
                 waiter.start();
-                waiter.join(QUARKUS_STOP_WAIT.toMillis());
+                waiter.join(quarkusStopWait().toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -285,6 +288,16 @@ public final class EmbeddedDatabase {
             // cannot wait for Quarkus: stop the server anyway rather than leave it running
         } finally {
             stopQuietly();
+        }
+    }
+
+    private static Duration quarkusStopWait() {
+        String grace = setting("parley.chat.shutdown-grace", "PARLEY_CHAT_SHUTDOWN_GRACE");
+        try {
+            Duration wait = grace == null ? Duration.ZERO : DurationConverter.parseDuration(grace).plusMinutes(1);
+            return wait.compareTo(QUARKUS_STOP_WAIT) > 0 ? wait : QUARKUS_STOP_WAIT;
+        } catch (RuntimeException e) {
+            return QUARKUS_STOP_WAIT;
         }
     }
 
