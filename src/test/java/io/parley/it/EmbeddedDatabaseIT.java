@@ -157,6 +157,15 @@ class EmbeddedDatabaseIT {
         assertThat(parley.alive()).isFalse();
         ProcessHandle.of(postmaster.pid()).ifPresent(p -> p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
         assertThat(postmaster.isAlive()).as("the database stops with Parley").isFalse();
+
+        // a restart on the now secured folder: same password, and the drained answer was stored
+        parley.start();
+        try (Connection c = DriverManager.getConnection(url, "postgres", Files.readString(passwordFile).strip());
+             Statement s = c.createStatement()) {
+            assertThat(single(s, "select count(*) from message where msg_id = 'drained' and role = 'customer'")).isEqualTo("1");
+            assertThat(single(s, "select count(*) from message where role = 'assistant' and state = 'complete'")).isEqualTo("1");
+        }
+        parley.terminate(Duration.ofSeconds(30));
     }
 
     private ProcessHandle postmaster() throws Exception {
