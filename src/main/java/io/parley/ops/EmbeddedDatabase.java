@@ -118,15 +118,15 @@ public final class EmbeddedDatabase {
                 if (port > 0) {
                     builder.setPort(port);
                 }
-                running = builder.start();
-                password = secret;
                 // loaded now: the shutdown hook may run after Quarkus closed its class loader
                 Application.currentApplication();
                 quarkusStopWait();
+                running = builder.start();
+                password = secret;
+                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopAfterQuarkus, "embedded-pg-stop"));
                 // zonky makes its working folder world-writable (setWritable(true, false)) every start;
                 // it is inside the private runtime folder, but put it back anyway
                 privateFolder(zonkyDir);
-                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopAfterQuarkus, "embedded-pg-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
             }
