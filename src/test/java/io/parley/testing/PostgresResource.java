@@ -10,6 +10,7 @@ import java.util.Map;
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private static final String URL_PROPERTY = "parley.test.postgres-url";
+    private static final String PASSWORD_PROPERTY = "parley.test.postgres-password";
 
     @Override
     public Map<String, String> start() {
@@ -19,10 +20,11 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         if (url == null) {
             url = EmbeddedDatabase.start(Path.of("target", "test-postgres").toAbsolutePath(), true, 0);
             System.setProperty(URL_PROPERTY, url);
+            System.setProperty(PASSWORD_PROPERTY, EmbeddedDatabase.password());
         }
         return Map.of("quarkus.datasource.jdbc.url", url,
                 "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres");
+                "quarkus.datasource.password", System.getProperty(PASSWORD_PROPERTY));
     }
 
     @Override
