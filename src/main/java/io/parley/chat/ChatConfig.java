@@ -32,6 +32,13 @@ public interface ChatConfig {
     @WithDefault("2s")
     Duration partialSaveEvery();
 
+    /**
+     * How long a finished answer whose write failed (the database is away) is kept and written
+     * again before it is left to the sweep, which stores it as interrupted.
+     */
+    @WithDefault("60s")
+    Duration answerWriteRetry();
+
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

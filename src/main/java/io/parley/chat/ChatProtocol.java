@@ -169,7 +169,7 @@ public class ChatProtocol {
         Conversation c = opened.conversation();
         if (c.lastSeq > 0) {
             // answers left streaming by a Parley that died become stored, interrupted answers before the replay
-            hub.sweepInterrupted(c.id);
+            turns.sweepInterrupted(c.id);
         }
         Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));

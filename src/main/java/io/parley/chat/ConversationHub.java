@@ -167,29 +167,6 @@ public class ConversationHub implements ChangeFeed.Listener {
         }
     }
 
-    /**
-     * Answers left streaming by a dead instance become stored interrupted answers (see
-     * {@link TurnStore#sweepInterrupted}); this instance's connections get them at once
-     * (other instances hear of them through the change feed).
-     *
-     * @param conversationId one conversation, or null for all
-     */
-    public void sweepInterrupted(UUID conversationId) {
-        for (Message m : store.sweepInterrupted(conversationId)) {
-            deliver(m.conversationId, m, frames.message(m));
-        }
-    }
-
-    @Scheduled(every = "${parley.conversation.sweep-every:60s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void sweepAll() {
-        try {
-            sweepInterrupted(null);
-        } catch (RuntimeException e) {
-            LOG.warnf("interrupted-answer sweep skipped, the next one does it: %s", e.getMessage());
-        }
-    }
-
     /** Live-only frames (answer.start, answer.delta, errors of a turn) to this instance's connections. */
     public void broadcast(UUID conversationId, String frame) {
         Set<Subscriber> room = rooms.get(conversationId);

@@ -19,6 +19,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -76,6 +77,8 @@ public class TurnService {
         volatile Cancellable subscription;
         volatile long lastSave = System.nanoTime();
         volatile boolean finished;
+        /** When a failed final write stops being tried again (System.nanoTime). */
+        volatile long giveUpWritingAt;
 
         ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas) {
             this.answerId = answerId;
@@ -120,7 +123,7 @@ public class TurnService {
                 return;
             }
             // a retry: if the answer was left streaming by an instance that died, store it as interrupted first
-            hub.sweepInterrupted(session.conversationId());
+            sweepInterrupted(session.conversationId());
         } else {
             // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
             hub.deliver(session.conversationId(), customer, frames.message(customer));
@@ -222,36 +225,85 @@ public class TurnService {
         if (!claim(t)) {
             return; // already stored (graceful shutdown got there first)
         }
+        Message m = new Message();
+        m.conversationId = t.conversationId;
+        m.replyTo = t.customer.seq;
+        m.state = state;
+        m.text = a.answer();
+        m.intent = a.intent();
+        m.confidence = a.confidence();
+        m.entities = a.entities();
+        m.suggestions = a.suggestions();
+        m.sentiment = a.sentiment();
+        m.handoff = a.handoff();
+        m.source = s.source();
+        m.provider = s.provider();
+        m.model = s.model();
+        m.usage = s.usage();
+        store(t, m, attempt, errorText, 0);
+    }
+
+    /**
+     * Writes the finished answer into its reserved row. When the write fails (the database is away),
+     * the customer is told at once and the write is tried again with backoff while the answer is
+     * still in memory, for up to {@code parley.chat.answer-write-retry}: a resend meanwhile gets the
+     * acknowledgement, and the answer follows once it is stored. After that the row is left to the
+     * sweep, which stores it as interrupted so that a resend answers the turn again.
+     */
+    private void store(ActiveTurn t, Message m, ModelAttempt attempt, String errorText, int tries) {
         String turn = t.customer.msgId;
+        Message stored;
         try {
-            Message m = new Message();
-            m.conversationId = t.conversationId;
-            m.replyTo = t.customer.seq;
-            m.state = state;
-            m.text = a.answer();
-            m.intent = a.intent();
-            m.confidence = a.confidence();
-            m.entities = a.entities();
-            m.suggestions = a.suggestions();
-            m.sentiment = a.sentiment();
-            m.handoff = a.handoff();
-            m.source = s.source();
-            m.provider = s.provider();
-            m.model = s.model();
-            m.usage = s.usage();
-            Message stored = store.completeAnswer(t.answerId, m, attempt);
-            hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
-            if (errorText != null) {
-                hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
-            }
-            handOffIfAsked(stored);
+            stored = store.completeAnswer(t.answerId, m, attempt);
         } catch (RuntimeException e) {
             ParleyException failure = ParleyException.of(e);
-            LOG.errorf(e, "request_id=%s could not store the answer", turn);
-            hub.broadcast(t.conversationId, frames.error(failure.code(),
-                    "The answer could not be stored. Send the same message again to retry this turn.", turn, failure.retryAfterMs()));
-        } finally {
-            active.remove(t.answerId);
+            if (tries == 0) {
+                t.giveUpWritingAt = System.nanoTime() + chat.answerWriteRetry().toNanos();
+            }
+            long delay = Math.min(8000, 500L << Math.min(tries, 4));
+            boolean again = System.nanoTime() + delay * 1_000_000L < t.giveUpWritingAt;
+            LOG.warnf("request_id=%s error_type=%s resolution=\"%s\" detail=\"%s\"", turn, failure.code().wire,
+                    again ? "write retried in " + delay + " ms" : "left to the sweep (stored as interrupted)", e.getMessage());
+            if (tries == 0) {
+                hub.broadcast(t.conversationId, frames.error(failure.code(),
+                        "The answer could not be stored yet. It follows as soon as it is; sending the same message again is safe.",
+                        turn, failure.retryAfterMs()));
+            }
+            if (again) {
+                vertx.setTimer(delay, id -> onWorker(() -> store(t, m, attempt, errorText, tries + 1)));
+            } else {
+                active.remove(t.answerId);
+            }
+            return;
+        }
+        active.remove(t.answerId);
+        hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
+        if (errorText != null) {
+            hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
+        }
+        handOffIfAsked(stored);
+    }
+
+    /**
+     * Answers nobody will finish (their instance died, or this one gave up writing them) become
+     * stored interrupted answers, delivered to this instance's connections at once (other instances
+     * hear of them through the change feed).
+     *
+     * @param conversationId one conversation, or null for all
+     */
+    public void sweepInterrupted(UUID conversationId) {
+        for (Message m : store.sweepInterrupted(conversationId, active.keySet())) {
+            hub.deliver(m.conversationId, m, frames.message(m));
+        }
+    }
+
+    @Scheduled(every = "${parley.conversation.sweep-every:60s}", delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweepAll() {
+        try {
+            sweepInterrupted(null);
+        } catch (RuntimeException e) {
+            LOG.warnf("interrupted-answer sweep skipped, the next one does it: %s", e.getMessage());
         }
     }
 

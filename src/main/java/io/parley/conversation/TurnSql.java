@@ -197,7 +197,9 @@ final class TurnSql {
 
     /**
      * Stores a finished answer into its reserved row, giving it its seq, with {@code attempt} written
-     * only if the answer is: one statement, committed on its own. The conversation's last activity
+     * only if the answer is: one statement, committed on its own. The row is locked first and must
+     * still be streaming, so two instances completing the same row (a sweep and its owner, or two
+     * sweeps) place it once: the second finds it no longer streaming and takes no seq. The conversation's last activity
      * does not move (the customer's message moved it a moment ago; the answer's update then touches
      * no indexed column and stays heap-only). Null when the row is no longer streaming (another
      * instance declared it interrupted); nothing is written then.
@@ -205,20 +207,19 @@ final class TurnSql {
     Message complete(long answerId, Message answer, ModelAttempt attempt, long instance) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     with s as (update conversation set last_seq = last_seq + 1 where id = ?
-                                and exists (select 1 from message where id = ? and state = 'streaming') returning last_seq),
+                     with r as (select id from message where id = ? and state = 'streaming' for update),
+                          s as (update conversation set last_seq = last_seq + 1 where id = ? and exists (select 1 from r) returning last_seq),
                           u as (update message set (seq, text, state, %s) = ((select last_seq from s), ?, ?, %s)
-                                where id = ? and state = 'streaming' and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
+                                where id = (select id from r) and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
                      select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u"""
                      .formatted(ANSWER_FIELDS, ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from u))"))) {
             c.setAutoCommit(true);
             int i = 1;
-            ps.setObject(i++, answer.conversationId);
             ps.setLong(i++, answerId);
+            ps.setObject(i++, answer.conversationId);
             ps.setString(i++, answer.text);
             ps.setString(i++, answer.state.wire());
             i = bindAnswer(ps, i, answer);
-            ps.setLong(i++, answerId);
             if (attempt != null) {
                 i = bindAttempt(ps, i, attempt);
             }
@@ -299,22 +300,33 @@ final class TurnSql {
         }
     }
 
-    /** Answers being streamed (of one conversation, or of all when null) by instances other than {@code instance}. */
-    List<Message> streamingElsewhere(UUID conversationId, long instance) throws SQLException {
-        String sql = "select " + COLUMNS + " from message where state = 'streaming' and owner <> ?"
-                + (conversationId == null ? "" : " and conversation_id = ?");
+    /** Answers being streamed (of one conversation, or of all when null), by any instance. */
+    List<Message> streaming(UUID conversationId) throws SQLException {
+        String sql = "select " + COLUMNS + " from message where state = 'streaming'" + (conversationId == null ? "" : " and conversation_id = ?");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, instance);
             if (conversationId != null) {
-                ps.setObject(2, conversationId);
+                ps.setObject(1, conversationId);
             }
             return read(ps);
         }
     }
 
-    /** Whether the instance with this key is gone: its advisory lock, held for its whole life, is free. */
+    /** The message with this row id, or null. */
+    Message byId(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where id = ?")) {
+            ps.setLong(1, id);
+            List<Message> found = read(ps);
+            return found.isEmpty() ? null : found.get(0);
+        }
+    }
+
+    /**
+     * Whether the instance with this key is gone: the exclusive advisory lock it holds for its whole
+     * life (ChangeFeed) is free. Probed with a shared lock, so probes at the same moment (several
+     * sweeps, several instances) never make each other see a dead instance alive.
+     */
     boolean gone(long instance) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared(?)")) {
             c.setAutoCommit(true);
             ps.setLong(1, instance);
             try (ResultSet rs = ps.executeQuery()) {

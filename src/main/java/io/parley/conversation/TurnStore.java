@@ -13,7 +13,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -140,13 +142,17 @@ public class TurnStore {
      * Stores the finished (or cut-short) answer reserved by {@link #beginAnswer}, with its model
      * attempt ({@code attempt}, null for offline and cached answers): it gets its seq now. If another
      * instance meanwhile declared it interrupted (this one lost its database session), the answer is
-     * stored as a new message instead.
+     * stored as a new message instead. Safe to call again after a failure: an answer is never stored twice.
      */
     public Message completeAnswer(long answerId, Message answer, ModelAttempt attempt) {
         try {
             Message stored = sql.complete(answerId, answer, attempt, instance.key());
             if (stored != null) {
                 return stored;
+            }
+            Message row = sql.byId(answerId);
+            if (row != null && row.seq != null && row.state != MessageState.INTERRUPTED) {
+                return row; // an earlier try committed though its reply was lost: stored once, not twice
             }
             answer.role = Role.ASSISTANT;
             answer.msgId = null;
@@ -175,17 +181,25 @@ public class TurnStore {
     }
 
     /**
-     * Answers left {@code streaming} by an instance that is gone (its advisory lock is free) become
-     * stored, clearly marked {@code interrupted} answers with what the customer had seen.
+     * Answers left {@code streaming} that nobody will finish become stored, clearly marked
+     * {@code interrupted} answers with what the customer had seen: those of an instance that is gone
+     * (its advisory lock is free), and this instance's own that it no longer streams ({@code
+     * streamingHere} lacks them, for example after its final write failed for good). Each row is
+     * placed once, whoever sweeps at the same moment.
      *
      * @param conversationId one conversation, or null for all
+     * @param streamingHere  the reserved rows this instance is streaming (or still writing) right now
      */
-    public List<Message> sweepInterrupted(UUID conversationId) {
+    public List<Message> sweepInterrupted(UUID conversationId, Set<Long> streamingHere) {
         try {
             List<Message> swept = new ArrayList<>();
-            Map<Long, Boolean> gone = new java.util.HashMap<>();
-            for (Message m : sql.streamingElsewhere(conversationId, instance.key())) {
-                if (m.owner != null && gone.computeIfAbsent(m.owner, this::gone)) {
+            Map<Long, Boolean> gone = new HashMap<>();
+            OffsetDateTime settled = now().minus(OWN_ROW_SETTLES);
+            for (Message m : sql.streaming(conversationId)) {
+                boolean abandoned = m.owner == null || (m.owner == instance.key()
+                        ? !streamingHere.contains(m.id) && m.createdAt.isBefore(settled)
+                        : gone.computeIfAbsent(m.owner, this::gone));
+                if (abandoned) {
                     m.state = MessageState.INTERRUPTED;
                     m.source = m.source == null ? "model" : m.source;
                     Message stored = sql.complete(m.id, m, null, instance.key());
@@ -199,6 +213,9 @@ public class TurnStore {
             throw new StorageException(e);
         }
     }
+
+    /** A row this instance reserved a moment ago may not be in its streaming set yet: it is left alone this long. */
+    private static final Duration OWN_ROW_SETTLES = Duration.ofSeconds(10);
 
     private boolean gone(long owner) {
         try {

@@ -87,6 +87,9 @@ public final class EmbeddedDatabase {
             try {
                 Path runtime = runtimeDir(dataDir);
                 privateFolder(runtime);
+                if (clean) {
+                    deleteTree(dataDir); // a run that was killed leaves its folder behind; initdb wants it empty
+                }
                 privateFolder(dataDir);
                 Path zonkyDir = runtime.resolve("zonky");
                 privateFolder(zonkyDir);
@@ -132,6 +135,16 @@ public final class EmbeddedDatabase {
             }
         }
         return running.getJdbcUrl(USER, "postgres");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** The password of user {@code postgres} of the running embedded server. */

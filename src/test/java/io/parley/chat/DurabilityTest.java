@@ -138,6 +138,105 @@ class DurabilityTest {
         }
     }
 
+    @Inject
+    TurnService turns;
+
+    @Test
+    void anAnswerWhoseWriteFailsIsWrittenAgainAndArrivesOnceTheDatabaseTakesIt() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            // the database refuses this conversation's answers for a while (as during a restart)
+            sql.execute("create or replace function refuse_answer() returns trigger language plpgsql as "
+                    + "$$ begin raise exception 'terminating connection due to administrator command'; end $$");
+            sql.execute("create trigger refuse_answer before update on message for each row when (new.state = 'complete' "
+                    + "and new.conversation_id = '" + UUID.fromString(conversation) + "') execute function refuse_answer()");
+            try {
+                List<JsonNode> refused = customer.send(Map.of("type", "message", "id", "during-restart", "text", "where is my order AB1234567?"))
+                        .untilType("error");
+                assertThat(refused.get(refused.size() - 1).path("code").asText()).isEqualTo("storage_unavailable");
+                // the client resends as the protocol says: acknowledged again, nothing new stored
+                assertThat(customer.send(Map.of("type", "message", "id", "during-restart", "text", "where is my order AB1234567?"))
+                        .nextOfType("message").path("id").asText()).isEqualTo("during-restart");
+            } finally {
+                sql.execute("drop trigger refuse_answer on message");
+            }
+            JsonNode end = customer.nextOfType("answer.end");
+            assertThat(end.path("intent").asText()).isEqualTo("order_status");
+            assertThat(end.path("incomplete").isMissingNode()).isTrue();
+            assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and role = 'assistant' and state = 'complete'",
+                    conversation)).isEqualTo(1);
+            assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'streaming'", conversation)).isZero();
+            assertGapFree(conversation);
+        }
+    }
+
+    @Test
+    void aDeadInstancesAnswersAreSweptWhileAnotherSweepProbesTheSameInstance() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            long customerSeq = storeElsewhere(conversation, "customer", "hello?", true, "probed-turn");
+            customer.nextOfType("message");
+            sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
+                    + "values (?::uuid, 'dead-answer-3', 'assistant', 'Hel', ?, 'streaming', 987654323, now()) returning id",
+                    conversation, customerSeq);
+            // another instance's sweep is probing the same dead instance at this moment
+            try (Connection other = db.getConnection()) {
+                other.setAutoCommit(false);
+                try (PreparedStatement probe = other.prepareStatement("select pg_try_advisory_xact_lock_shared(987654323)")) {
+                    probe.executeQuery().close();
+                }
+                turns.sweepInterrupted(UUID.fromString(conversation));
+                other.rollback();
+            }
+            JsonNode swept = customer.nextOfType("message");
+            assertThat(swept.path("state").asText()).isEqualTo("interrupted");
+            assertThat(swept.path("text").asText()).isEqualTo("Hel");
+        }
+    }
+
+    @Test
+    void twoSweepsAtOnceStoreAnInterruptedAnswerOnceUnderOneSeq() throws Exception {
+        String conversation;
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+        }
+        long customerSeq = storeElsewhere(conversation, "customer", "anyone there?", false, "swept-twice");
+        sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
+                + "values (?::uuid, 'dead-answer-4', 'assistant', 'Yes', ?, 'streaming', 987654324, now()) returning id",
+                conversation, customerSeq);
+        List<Thread> sweeps = new ArrayList<>();
+        try (Connection holder = db.getConnection()) {
+            // both sweeps read the row, then wait for the conversation's lock
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select 1 from conversation where id = ?::uuid for update")) {
+                lock.setString(1, conversation);
+                lock.executeQuery().close();
+            }
+            for (int i = 0; i < 2; i++) {
+                Thread t = new Thread(() -> turns.sweepInterrupted(UUID.fromString(conversation)));
+                t.start();
+                sweeps.add(t);
+            }
+            Thread.sleep(500);
+            holder.commit();
+        }
+        for (Thread t : sweeps) {
+            t.join(10_000);
+        }
+        assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'interrupted'", conversation)).isEqualTo(1);
+        assertGapFree(conversation);
+    }
+
+    /** Seqs 1..last_seq, each once. */
+    private void assertGapFree(String conversation) throws Exception {
+        long last = sql.count("select last_seq from conversation where id = ?::uuid", conversation);
+        assertThat(sql.count("select count(distinct seq) from message where conversation_id = ?::uuid and seq is not null", conversation))
+                .isEqualTo(last);
+        assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and seq is not null", conversation))
+                .isEqualTo(last);
+        assertThat(sql.count("select coalesce(max(seq), 0) from message where conversation_id = ?::uuid", conversation)).isEqualTo(last);
+    }
+
     @Test
     void aClientThatDropsAfterEveryFrameEndsWithEveryMessageExactlyOnce() throws Exception {
         int n = 6;

@@ -46,6 +46,13 @@ public final class Sql {
         }
     }
 
+    /** A statement that returns no rows (DDL, an update). */
+    public void execute(String sql) throws SQLException {
+        try (Connection c = connections.open(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     public Map<String, Object> row(String sql, Object... params) throws SQLException {
         List<Map<String, Object>> rows = rows(sql, params);
         if (rows.isEmpty()) {
