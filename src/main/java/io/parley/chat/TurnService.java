@@ -281,7 +281,7 @@ public class TurnService {
         if (errorText != null) {
             hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
         }
-        handOffIfAsked(stored);
+        handOffIfAsked(t.customer.text, stored);
     }
 
     /**
@@ -307,9 +307,9 @@ public class TurnService {
         }
     }
 
-    /** An answer that asks for a person (its handoff flag or a configured intent) hands the conversation over. */
-    private void handOffIfAsked(Message answer) {
-        if (!handoff.asksForPerson(answer)) {
+    /** A customer who asked for a person, or an answer that asks for one (its handoff flag or a configured intent), hands the conversation over. */
+    private void handOffIfAsked(String customerText, Message answer) {
+        if (!handoff.asksForPerson(customerText, answer)) {
             return;
         }
         try {

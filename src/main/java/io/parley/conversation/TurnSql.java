@@ -202,14 +202,15 @@ final class TurnSql {
      * sweeps) place it once: the second finds it no longer streaming and takes no seq. The conversation's last activity
      * does not move (the customer's message moved it a moment ago; the answer's update then touches
      * no indexed column and stays heap-only). Null when the row is no longer streaming (another
-     * instance declared it interrupted); nothing is written then.
+     * instance declared it interrupted); nothing is written then. The answer's time is {@code now}
+     * (when it was finished), not its reservation's.
      */
-    Message complete(long answerId, Message answer, ModelAttempt attempt, long instance) throws SQLException {
+    Message complete(long answerId, Message answer, ModelAttempt attempt, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      with r as (select id from message where id = ? and state = 'streaming' for update),
                           s as (update conversation set last_seq = last_seq + 1 where id = ? and exists (select 1 from r) returning last_seq),
-                          u as (update message set (seq, text, state, %s) = ((select last_seq from s), ?, ?, %s)
+                          u as (update message set (seq, created_at, text, state, %s) = ((select last_seq from s), ?, ?, ?, %s)
                                 where id = (select id from r) and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
                      select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u"""
                      .formatted(ANSWER_FIELDS, ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from u))"))) {
@@ -217,6 +218,7 @@ final class TurnSql {
             int i = 1;
             ps.setLong(i++, answerId);
             ps.setObject(i++, answer.conversationId);
+            ps.setObject(i++, now);
             ps.setString(i++, answer.text);
             ps.setString(i++, answer.state.wire());
             i = bindAnswer(ps, i, answer);

@@ -146,7 +146,7 @@ public class TurnStore {
      */
     public Message completeAnswer(long answerId, Message answer, ModelAttempt attempt) {
         try {
-            Message stored = sql.complete(answerId, answer, attempt, instance.key());
+            Message stored = sql.complete(answerId, answer, attempt, instance.key(), now());
             if (stored != null) {
                 return stored;
             }
@@ -202,7 +202,7 @@ public class TurnStore {
                 if (abandoned) {
                     m.state = MessageState.INTERRUPTED;
                     m.source = m.source == null ? "model" : m.source;
-                    Message stored = sql.complete(m.id, m, null, instance.key());
+                    Message stored = sql.complete(m.id, m, null, instance.key(), now());
                     if (stored != null) {
                         swept.add(stored);
                     }
@@ -276,7 +276,8 @@ public class TurnStore {
         }
     }
 
+    /** In PostgreSQL's precision (microseconds), so a message's live acknowledgement and its replay carry the same {@code at}. */
     static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }

@@ -33,8 +33,15 @@ public class Handoff {
         return deliver(lifecycle.requestAgent(conversationId, actor, reason, presence.anyOnline()));
     }
 
-    /** Whether a stored answer hands the conversation over: its handoff flag, or a configured intent. */
-    public boolean asksForPerson(Message answer) {
+    /**
+     * Whether a turn hands the conversation over: the customer asked for a person in so many words
+     * (whatever the answer says), or the complete answer's handoff flag or intent asks for one.
+     */
+    public boolean asksForPerson(String customerText, Message answer) {
+        String text = customerText.toLowerCase(java.util.Locale.ROOT);
+        if (config.handoffPhrases().stream().anyMatch(p -> text.contains(p.toLowerCase(java.util.Locale.ROOT)))) {
+            return true;
+        }
         return answer.state == MessageState.COMPLETE
                 && (Boolean.TRUE.equals(answer.handoff) || config.handoffIntents().contains(answer.intent));
     }

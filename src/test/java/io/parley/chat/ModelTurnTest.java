@@ -54,6 +54,36 @@ class ModelTurnTest {
     }
 
     @Test
+    void aCustomerWhoAsksForAPersonIsHandedOverWhateverTheModelSays() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello", "locale", "zh-CN")).nextOfType("ready").path("conversationId").asText();
+            // the model answers order_status with handoff false; the customer asked for a person in so many words
+            customer.send(Map.of("type", "message", "id", UUID.randomUUID().toString(), "text", "订单 AB1234567 到哪了？我要转人工"))
+                    .nextOfType("answer.end");
+            JsonNode notice = customer.nextMatching(f -> f.path("role").asText().equals("system"));
+            assertThat(notice.path("kind").asText()).startsWith("handoff_");
+            assertThat(row("select status from conversation where id = ?::uuid", conversation).get("status")).isEqualTo("waiting_agent");
+        }
+    }
+
+    @Test
+    void anAnswersTimeIsWhenItWasFinishedAndTheReplayCarriesTheSameTimes() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "timed", "text", "where is my order AB1234567?"))
+                    .untilType("answer.end");
+            JsonNode echo = frames.get(0);
+            JsonNode end = frames.get(frames.size() - 1);
+            assertThat(java.time.Instant.parse(end.path("at").asText())).isAfter(java.time.Instant.parse(echo.path("at").asText()));
+            try (ChatClient back = ChatClient.connect(chat)) {
+                back.send(Map.of("type", "hello", "token", ready.path("token").asText(), "lastSeq", 0)).nextOfType("ready");
+                assertThat(back.nextOfType("message").path("at").asText()).isEqualTo(echo.path("at").asText());
+                assertThat(back.nextOfType("message").path("at").asText()).isEqualTo(end.path("at").asText());
+            }
+        }
+    }
+
+    @Test
     void answerStreamsWithIntentFirstAndIsStoredWithItsAccounting() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
             JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");

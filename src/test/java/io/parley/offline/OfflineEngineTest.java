@@ -73,11 +73,18 @@ class OfflineEngineTest {
 
     @Test
     void answersUseTheEntitiesAndTheCustomersLanguage() {
-        assertThat(engine.answer("where is my order AB1234567?", null).answer()).contains("AB1234567").startsWith("I found your order");
+        assertThat(engine.answer("where is my order AB1234567?", null).answer()).contains("AB1234567").doesNotContain("I found");
         StructuredAnswer zh = engine.answer("我的订单 AB1234567 到哪了", null);
         assertThat(zh.answer()).contains("AB1234567").contains("订单");
         assertThat(zh.suggestions()).isNotEmpty();
         assertThat(engine.answer("where is my order?", null).answer()).contains("order number");
+        // honest: nothing was looked up, recorded or sent, and no answer says otherwise
+        for (String claim : List.of("I found", "I have noted", "I have flagged", "I have sent", "I have recorded", "已查到", "已为订单", "已记录", "已提交")) {
+            for (String question : List.of("where is my order AB1234567?", "refund for order AB1234567", "I was charged 99 USD twice",
+                    "reset password for ada@example.com", "complaint about order AB1234567", "我的订单 AB1234567 到哪了", "订单 AB1234567 要退款")) {
+                assertThat(engine.answer(question, null).answer()).doesNotContain(claim);
+            }
+        }
         assertThat(engine.answer("talk to a human", null).handoff()).isTrue();
     }
 
