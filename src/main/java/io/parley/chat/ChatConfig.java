@@ -39,6 +39,13 @@ public interface ChatConfig {
     @WithDefault("60s")
     Duration answerWriteRetry();
 
+    /**
+     * How often every open conversation's last seq is compared with what its connections were sent,
+     * so that a lost notification only delays a message (read by ConversationHub's schedule).
+     */
+    @WithDefault("15s")
+    Duration catchUpEvery();
+
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

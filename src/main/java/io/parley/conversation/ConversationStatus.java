@@ -1,7 +1,6 @@
 package io.parley.conversation;
 
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /** The lifecycle of a conversation and its legal transitions. */
@@ -18,11 +17,11 @@ public enum ConversationStatus {
     CLOSED;
 
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnum.wire(this);
     }
 
     public static ConversationStatus of(String wire) {
-        return valueOf(wire.toUpperCase(Locale.ROOT));
+        return WireEnum.of(ConversationStatus.class, wire);
     }
 
     /** The bot answers customer messages only in this status. */
@@ -45,15 +44,9 @@ public enum ConversationStatus {
     }
 
     @jakarta.persistence.Converter(autoApply = true)
-    public static final class Column implements jakarta.persistence.AttributeConverter<ConversationStatus, String> {
-        @Override
-        public String convertToDatabaseColumn(ConversationStatus status) {
-            return status == null ? null : status.wire();
-        }
-
-        @Override
-        public ConversationStatus convertToEntityAttribute(String wire) {
-            return wire == null ? null : of(wire);
+    public static final class Column extends WireEnum<ConversationStatus> {
+        public Column() {
+            super(ConversationStatus.class);
         }
     }
 }

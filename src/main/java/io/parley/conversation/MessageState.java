@@ -1,10 +1,5 @@
 package io.parley.conversation;
 
-import jakarta.persistence.AttributeConverter;
-import jakarta.persistence.Converter;
-
-import java.util.Locale;
-
 /** Where a stored message stands; only answers are ever other than complete. */
 public enum MessageState {
     COMPLETE,
@@ -16,11 +11,11 @@ public enum MessageState {
     INTERRUPTED;
 
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnum.wire(this);
     }
 
     public static MessageState of(String wire) {
-        return valueOf(wire.toUpperCase(Locale.ROOT));
+        return WireEnum.of(MessageState.class, wire);
     }
 
     /** Cut short: shown to the customer as unfinished, with a retry. */
@@ -28,16 +23,10 @@ public enum MessageState {
         return this == INCOMPLETE || this == INTERRUPTED;
     }
 
-    @Converter(autoApply = true)
-    public static final class Column implements AttributeConverter<MessageState, String> {
-        @Override
-        public String convertToDatabaseColumn(MessageState state) {
-            return state == null ? null : state.wire();
-        }
-
-        @Override
-        public MessageState convertToEntityAttribute(String wire) {
-            return wire == null ? null : of(wire);
+    @jakarta.persistence.Converter(autoApply = true)
+    public static final class Column extends WireEnum<MessageState> {
+        public Column() {
+            super(MessageState.class);
         }
     }
 }

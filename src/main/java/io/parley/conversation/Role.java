@@ -1,32 +1,21 @@
 package io.parley.conversation;
 
-import jakarta.persistence.AttributeConverter;
-import jakarta.persistence.Converter;
-
-import java.util.Locale;
-
 /** Who wrote a stored message; the wire name is the {@code role} of a {@code message} frame and the column's value. */
 public enum Role {
     CUSTOMER, ASSISTANT, AGENT, SYSTEM;
 
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireEnum.wire(this);
     }
 
     public static Role of(String wire) {
-        return valueOf(wire.toUpperCase(Locale.ROOT));
+        return WireEnum.of(Role.class, wire);
     }
 
-    @Converter(autoApply = true)
-    public static final class Column implements AttributeConverter<Role, String> {
-        @Override
-        public String convertToDatabaseColumn(Role role) {
-            return role == null ? null : role.wire();
-        }
-
-        @Override
-        public Role convertToEntityAttribute(String wire) {
-            return wire == null ? null : of(wire);
+    @jakarta.persistence.Converter(autoApply = true)
+    public static final class Column extends WireEnum<Role> {
+        public Column() {
+            super(Role.class);
         }
     }
 }

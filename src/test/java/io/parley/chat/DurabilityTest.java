@@ -93,8 +93,7 @@ class DurabilityTest {
         }
         // another instance stored a customer message and began answering it, then died (its lock is free)
         long customerSeq = storeElsewhere(conversation, "customer", "where is my order AB1234567?", false, "crashed-turn");
-        sql("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
-                + "values (?::uuid, 'dead-answer', 'assistant', 'Your order AB12', ?, 'streaming', 987654321, now())", conversation, customerSeq);
+        deadAnswer(conversation, customerSeq, "dead-answer", "Your order AB12", 987654321L);
 
         try (ChatClient back = ChatClient.connect(chat)) {
             back.send(Map.of("type", "hello", "token", token, "lastSeq", 2)).nextOfType("ready");
@@ -126,9 +125,7 @@ class DurabilityTest {
             // another instance stored this message and began answering it, then died (its lock is free)
             long customerSeq = storeElsewhere(conversation, "customer", "refund for AB1234567 please", true, "orphaned-turn");
             customer.nextOfType("message");
-            sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
-                    + "values (?::uuid, 'dead-answer-2', 'assistant', 'I have', ?, 'streaming', 987654322, now()) returning id",
-                    conversation, customerSeq);
+            deadAnswer(conversation, customerSeq, "dead-answer-2", "I have", 987654322L);
 
             List<JsonNode> frames = customer.send(Map.of("type", "message", "id", "orphaned-turn", "text", "refund for AB1234567 please"))
                     .untilType("answer.end");
@@ -176,9 +173,7 @@ class DurabilityTest {
             String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
             long customerSeq = storeElsewhere(conversation, "customer", "hello?", true, "probed-turn");
             customer.nextOfType("message");
-            sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
-                    + "values (?::uuid, 'dead-answer-3', 'assistant', 'Hel', ?, 'streaming', 987654323, now()) returning id",
-                    conversation, customerSeq);
+            deadAnswer(conversation, customerSeq, "dead-answer-3", "Hel", 987654323L);
             // another instance's sweep is probing the same dead instance at this moment
             try (Connection other = db.getConnection()) {
                 other.setAutoCommit(false);
@@ -201,9 +196,7 @@ class DurabilityTest {
             conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
         }
         long customerSeq = storeElsewhere(conversation, "customer", "anyone there?", false, "swept-twice");
-        sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
-                + "values (?::uuid, 'dead-answer-4', 'assistant', 'Yes', ?, 'streaming', 987654324, now()) returning id",
-                conversation, customerSeq);
+        deadAnswer(conversation, customerSeq, "dead-answer-4", "Yes", 987654324L);
         List<Thread> sweeps = new ArrayList<>();
         try (Connection holder = db.getConnection()) {
             // both sweeps read the row, then wait for the conversation's lock
@@ -225,6 +218,12 @@ class DurabilityTest {
         }
         assertThat(sql.count("select count(*) from message where conversation_id = ?::uuid and state = 'interrupted'", conversation)).isEqualTo(1);
         assertGapFree(conversation);
+    }
+
+    /** An answer row another instance began streaming before it died (nobody holds its owner's lock). */
+    private void deadAnswer(String conversation, long replyTo, String msgId, String text, long owner) throws Exception {
+        sql.rows("insert into message (conversation_id, msg_id, role, text, reply_to, state, owner, created_at) "
+                + "values (?::uuid, ?, 'assistant', ?, ?, 'streaming', ?, now()) returning id", conversation, msgId, text, replyTo, owner);
     }
 
     /** Seqs 1..last_seq, each once. */
