@@ -30,6 +30,7 @@ public class AgentAccounts implements AgentPresence {
     private static final Logger LOG = Logger.getLogger(AgentAccounts.class);
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,39}");
     static final int MIN_PASSWORD = 10;
+    static final int MIN_DISTINCT = 5;
 
     private final AgentConfig config;
 
@@ -133,6 +134,10 @@ public class AgentAccounts implements AgentPresence {
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw ParleyException.badInput("password: at least " + MIN_PASSWORD + " characters.");
+        }
+        if (password.codePoints().distinct().count() < MIN_DISTINCT) {
+            // 'aaaaaaaaaa' or '1212121212' passes a length rule and falls to the first guesses
+            throw ParleyException.badInput("password: at least " + MIN_DISTINCT + " different characters.");
         }
     }
 

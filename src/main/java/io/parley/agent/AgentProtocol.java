@@ -139,6 +139,9 @@ public class AgentProtocol {
         if (text.isBlank() || text.length() > chat.maxTextChars()) {
             throw ParleyException.badInput("\"text\" is 1 to " + chat.maxTextChars() + " characters.");
         }
+        if (!FrameInput.storable(text)) {
+            throw ParleyException.badInput(FrameInput.STORABLE_RULE);
+        }
         Agent agent = connection.userData().get(AGENT);
         Lifecycle.Change change = handoff.reply(id, agent.id, agent.displayName, msgId.asText(), text.strip());
         if (change.notice() == null) {

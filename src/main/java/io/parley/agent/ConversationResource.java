@@ -83,7 +83,8 @@ public class ConversationResource {
     @Path("/resolve")
     @Operation(summary = "Resolve the conversation; the customer may then rate it")
     public Outcome resolve(@PathParam("id") UUID id) {
-        return Outcome.of(handoff.resolve(id, "agent:" + me().displayName));
+        Agent me = me();
+        return Outcome.of(handoff.resolve(id, me.id, me.isAdmin(), me.displayName));
     }
 
     @POST
@@ -92,6 +93,9 @@ public class ConversationResource {
     public Response reply(@PathParam("id") UUID id, Reply reply) {
         if (reply == null || reply.text() == null || reply.text().isBlank() || reply.text().length() > chat.maxTextChars()) {
             throw ParleyException.badInput("\"text\" is 1 to " + chat.maxTextChars() + " characters.");
+        }
+        if (!FrameInput.storable(reply.text())) {
+            throw ParleyException.badInput(FrameInput.STORABLE_RULE);
         }
         String msgId = reply.id() == null ? UUID.randomUUID().toString() : reply.id();
         if (!FrameInput.MESSAGE_ID.matcher(msgId).matches()) {

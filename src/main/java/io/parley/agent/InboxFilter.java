@@ -32,6 +32,11 @@ public record InboxFilter(String status, String intent, LocalDate from, LocalDat
                 throw ParleyException.badInput("\"status\" is one of bot, waiting_agent, agent, resolved, closed.");
             }
         }
+        for (String text : new String[] {query, intent}) {
+            if (text != null && !io.parley.chat.FrameInput.storable(text)) {
+                throw ParleyException.badInput(io.parley.chat.FrameInput.STORABLE_RULE);
+            }
+        }
         if (from != null && to != null && to.isBefore(from)) {
             throw ParleyException.badInput("\"to\" is before \"from\".");
         }

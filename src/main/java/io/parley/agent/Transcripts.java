@@ -1,6 +1,7 @@
 package io.parley.agent;
 
 import io.parley.chat.ChatConfig;
+import io.parley.chat.FrameInput;
 
 import io.parley.failure.ParleyException;
 
@@ -50,6 +51,9 @@ public class Transcripts {
     public Transcript.Note addNote(UUID id, Agent author, String text) {
         if (text == null || text.isBlank() || text.length() > chat.maxTextChars()) {
             throw ParleyException.badInput("A note is 1 to " + chat.maxTextChars() + " characters.");
+        }
+        if (!FrameInput.storable(text)) {
+            throw ParleyException.badInput(FrameInput.STORABLE_RULE);
         }
         if (Conversation.findById(id) == null) {
             throw new NoSuchConversationException(id);

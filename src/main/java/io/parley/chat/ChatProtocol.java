@@ -192,6 +192,10 @@ public class ChatProtocol {
             hub.send(connection, frames.error(ErrorCode.BAD_FRAME, "\"text\" must be a non-empty string.", id.asText(), null));
             return null;
         }
+        if (!FrameInput.storable(text.asText())) {
+            hub.send(connection, frames.error(ErrorCode.BAD_FRAME, FrameInput.STORABLE_RULE, id.asText(), null));
+            return null;
+        }
         if (text.asText().length() > config.maxTextChars()) {
             hub.send(connection, frames.error(ErrorCode.TOO_LARGE,
                     "A message may be at most " + config.maxTextChars() + " characters.", id.asText(), null));

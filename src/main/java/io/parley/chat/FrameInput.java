@@ -38,6 +38,30 @@ public final class FrameInput {
         return new Parsed(frame, null);
     }
 
+    /**
+     * Whether text a person sent can be stored as it is: PostgreSQL's text refuses NUL, and UTF-8
+     * cannot carry a lone UTF-16 surrogate. Refused with a clear error instead of a storage failure
+     * the client would retry forever.
+     */
+    public static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    public static final String STORABLE_RULE = "Text may not contain NUL characters or broken Unicode.";
+
     public static boolean validId(JsonNode id) {
         return id.isTextual() && MESSAGE_ID.matcher(id.asText()).matches();
     }

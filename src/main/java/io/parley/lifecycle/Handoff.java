@@ -54,8 +54,8 @@ public class Handoff {
         return deliver(lifecycle.handBack(conversationId, agentId, admin, agentName));
     }
 
-    public Lifecycle.Change resolve(UUID conversationId, String actor) {
-        return deliver(lifecycle.resolve(conversationId, actor));
+    public Lifecycle.Change resolve(UUID conversationId, long agentId, boolean admin, String agentName) {
+        return deliver(lifecycle.resolve(conversationId, agentId, admin, agentName));
     }
 
     /** A reply from the agent who has the conversation; the same id again stores nothing new. */

@@ -83,10 +83,14 @@ public class Lifecycle {
         return new Change(c, notice(c, SystemNotice.AGENT_LEFT, agentName));
     }
 
-    /** Resolves a conversation that is open (with the bot, waiting, or with an agent). */
+    /** An agent resolves a conversation that is open (with the bot, waiting, or with them: one another agent holds only an admin may resolve). */
     @Transactional
-    public Change resolve(UUID conversationId, String actor) {
+    public Change resolve(UUID conversationId, long agentId, boolean admin, String agentName) {
         Conversation c = locked(conversationId);
+        if (c.status == ConversationStatus.AGENT) {
+            requireHolder(c, agentId, admin);
+        }
+        String actor = "agent:" + agentName;
         move(c, ConversationStatus.RESOLVED, actor, "resolved by " + actor);
         return new Change(c, notice(c, SystemNotice.RESOLVED, null));
     }
