@@ -60,7 +60,7 @@ public class AgentHub implements ChangeFeed.Listener {
             try {
                 accounts.gone(gone.agent().id);
             } catch (RuntimeException e) {
-                LOG.debugf("presence not cleared: %s", e.getMessage());
+                LOG.warnf("presence not cleared (an agent may show online until online-within passes): %s", e.getMessage());
             }
         }
     }
@@ -102,7 +102,7 @@ public class AgentHub implements ChangeFeed.Listener {
         try {
             accounts.seen(consoles.values().stream().map(c -> c.agent().id).distinct().toList());
         } catch (RuntimeException e) {
-            LOG.debugf("presence not refreshed: %s", e.getMessage());
+            LOG.warnf("presence not refreshed (retried on the next beat): %s", e.getMessage());
         }
     }
 }

@@ -186,7 +186,7 @@ public class ConversationHub implements ChangeFeed.Listener {
         try {
             feed.announceTyping(conversationId, byAgent ? name : null);
         } catch (RuntimeException e) {
-            LOG.debugf("typing not announced to other instances: %s", e.getMessage());
+            LOG.warnf("typing not announced to other instances (live only, nothing lost): %s", e.getMessage());
         }
     }
 

@@ -151,7 +151,7 @@ public class ChangeFeed {
                 l.stored(conversation, seq, mine);
             }
         } catch (RuntimeException e) {
-            LOG.debugf("ignoring notification %s: %s", payload, e.getMessage());
+            LOG.warnf("unreadable notification %s ignored (the periodic catch-up covers it): %s", payload, e.getMessage());
         }
     }
 
@@ -165,7 +165,7 @@ public class ChangeFeed {
                 l.typing(conversation, agent, mine);
             }
         } catch (RuntimeException e) {
-            LOG.debugf("ignoring typing notification %s: %s", payload, e.getMessage());
+            LOG.warnf("unreadable typing notification %s ignored: %s", payload, e.getMessage());
         }
     }
 
