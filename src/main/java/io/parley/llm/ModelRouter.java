@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -114,6 +114,11 @@ public class ModelRouter {
         }
     }
 
+    /** Asks every provider for its configured response_format again (after a provider upgrade; tests). */
+    public void forgetFormatRefusals() {
+        formatRefused.clear();
+    }
+
     public Map<String, Tier> tiers() {
         return tiers;
     }
@@ -184,16 +189,12 @@ public class ModelRouter {
     private Uni<AnswerEvent.Done> attempt(Turn turn, Tier tier, Link link, Provider provider, int number,
                                           MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
         return Uni.createFrom().emitter(result -> {
-            AtomicReference<Cancellable> running = new AtomicReference<>();
+            List<Cancellable> running = new CopyOnWriteArrayList<>();
             String key = provider.name() + "|" + link.model();
             LlmConfig.ResponseFormat format = formatRefused.contains(key) ? LlmConfig.ResponseFormat.none : provider.responseFormat();
             request(turn, tier, link, provider, number, out, textSent, result, running, format);
-            result.onTermination(() -> {
-                Cancellable c = running.get();
-                if (c != null) {
-                    c.cancel(); // cancelled: the stream's own callbacks release its slot
-                }
-            });
+            // cancelled: the streams' own termination releases their slots (cancelling a finished one does nothing)
+            result.onTermination(() -> running.forEach(Cancellable::cancel));
         });
     }
 
@@ -204,7 +205,7 @@ public class ModelRouter {
      */
     private void request(Turn turn, Tier tier, Link link, Provider provider, int number, MultiEmitter<? super AnswerEvent> out,
                          AtomicBoolean textSent, io.smallrye.mutiny.subscription.UniEmitter<? super AnswerEvent.Done> result,
-                         AtomicReference<Cancellable> running, LlmConfig.ResponseFormat format) {
+                         List<Cancellable> running, LlmConfig.ResponseFormat format) {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
                 fallbackText(turn));
         ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()), prompts.responseFormat(format));
@@ -266,7 +267,7 @@ public class ModelRouter {
                             tier.name(), provider.name(), link.model(), number, stats, null, assembly.finishReason()));
                     result.complete(new AnswerEvent.Done(answer, stats, row));
                 });
-        running.set(stream);
+        running.add(stream);
     }
 
     private static final Pattern NAMES_RESPONSE_FORMAT = Pattern.compile("response[_ ]?format|json[_ ]schema|json[_ ]object|json mode");
