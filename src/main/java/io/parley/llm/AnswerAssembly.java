@@ -91,6 +91,13 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
         return List.copyOf(out);
     }
 
+    /** What the customer was shown of an answer whose stream failed: the streamed text, marked truncated. */
+    StructuredAnswer interrupted() {
+        StructuredAnswer a = answer();
+        return new StructuredAnswer(a.intent(), a.confidence(), a.entities(), a.sentiment(), a.handoff(), a.suggestions(),
+                parser.answer(), StructuredAnswer.Form.TRUNCATED, finishReason, a.intentSource());
+    }
+
     /** Whether any answer text was sent so far (after which nothing may replace it). */
     boolean textSent() {
         return !parser.answer().isEmpty();

@@ -247,7 +247,7 @@ public class ModelRouter {
                             turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
                             textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
                             error.getMessage());
-                    result.fail(textSent.get() ? new AnswerInterruptedException(stats, error) : error);
+                    result.fail(textSent.get() ? new AnswerInterruptedException(stats, assembly.interrupted(), error) : error);
                 },
                 () -> {
                     closed.run();

@@ -167,6 +167,16 @@ class AnswerAssemblyTest {
         assertThat(noAnswer.answer().form()).isEqualTo(Form.PARTIAL);
     }
 
+    @Test
+    void aBrokenStreamKeepsWhatWasShownWithItsIntent() {
+        AnswerAssembly a = new AnswerAssembly(System.nanoTime(), RULES, () -> OFFLINE, "Sorry, please ask again.");
+        a.onChunk(new ChatChunk("id", "m", "```json\n{\"intent\": \"greeting\", \"confidence\": 0.8, \"entities\": [], \"answer\": \"Hel", null, null, null));
+        StructuredAnswer partial = a.interrupted();
+        assertThat(partial.answer()).isEqualTo("Hel");
+        assertThat(partial.intent()).isEqualTo("greeting");
+        assertThat(partial.truncated()).isTrue();
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode node(String json) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
