@@ -32,6 +32,12 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
     private final AnswerJsonParser parser = new AnswerJsonParser(this);
     private final List<AnswerEvent> out = new ArrayList<>();
     private boolean headSent;
+    /** Answer text sent to the customer so far. */
+    private final StringBuilder emitted = new StringBuilder();
+    /** The answer string's leading whitespace, held until its first visible character says what it is. */
+    private final StringBuilder held = new StringBuilder();
+    /** Null until the answer's first visible character; true when the answer string is itself wrapped model output. */
+    private Boolean nested;
     private String requestId;
     private String model;
     private String finishReason;
@@ -84,7 +90,7 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
             out.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
             headSent = true;
         }
-        if (!a.answer().equals(parser.answer())) {
+        if (!a.answer().equals(emitted.toString())) {
             // plain text, salvage or fallback: known only now, as nothing of it was streamed
             out.add(new AnswerEvent.Text(a.answer()));
         }
@@ -95,12 +101,12 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
     StructuredAnswer interrupted() {
         StructuredAnswer a = answer();
         return new StructuredAnswer(a.intent(), a.confidence(), a.entities(), a.sentiment(), a.handoff(), a.suggestions(),
-                parser.answer(), StructuredAnswer.Form.TRUNCATED, finishReason, a.intentSource());
+                emitted.toString(), StructuredAnswer.Form.TRUNCATED, finishReason, a.intentSource());
     }
 
     /** Whether any answer text was sent so far (after which nothing may replace it). */
     boolean textSent() {
-        return !parser.answer().isEmpty();
+        return emitted.length() > 0;
     }
 
     String finishReason() {
@@ -116,7 +122,10 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
         String text;
         Form form;
         boolean stopped = finishReason == null || "stop".equals(finishReason);
-        if (parser.answerSeen()) {
+        if (parser.answerSeen() && Boolean.TRUE.equals(nested)) {
+            text = unwrap(parser.answer()); // the answer string held a fenced or encoded object, or a think block
+            form = parser.answerClosed() && stopped ? Form.PARTIAL : Form.TRUNCATED;
+        } else if (parser.answerSeen()) {
             text = parser.answer();
             form = !parser.answerClosed() ? Form.TRUNCATED : parser.complete() ? Form.STRUCTURED : Form.PARTIAL;
         } else if (parser.notJson()) {
@@ -177,7 +186,45 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
 
     @Override
     public void answerText(String text) {
-        out.add(new AnswerEvent.Text(text));
+        if (nested == null) {
+            held.append(text);
+            String visible = held.toString().stripLeading();
+            if (visible.isEmpty()) {
+                return;
+            }
+            char first = visible.charAt(0);
+            // an answer that opens with a brace, a fence or a tag is model output inside the answer: held to the end
+            nested = first == '{' || first == '`' || first == '<';
+            text = held.toString();
+            held.setLength(0);
+        }
+        if (!nested) {
+            emitted.append(text);
+            out.add(new AnswerEvent.Text(text));
+        }
+    }
+
+    /** The answer text inside an answer string that wraps model output; null when there is none. */
+    private static String unwrap(String wrapped) {
+        AnswerJsonParser inner = new AnswerJsonParser(new AnswerJsonParser.Listener() {
+            @Override
+            public void field(String name, JsonNode value) {
+            }
+
+            @Override
+            public void answerStarted() {
+            }
+
+            @Override
+            public void answerText(String text) {
+            }
+        });
+        inner.feed(wrapped);
+        if (inner.answerSeen()) {
+            return inner.answer();
+        }
+        String plain = inner.notJson() ? inner.plainText() : null;
+        return plain != null ? plain : inner.salvageAnswer();
     }
 
     private void sendHead() {

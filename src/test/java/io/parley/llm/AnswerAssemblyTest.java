@@ -177,6 +177,23 @@ class AnswerAssemblyTest {
         assertThat(partial.truncated()).isTrue();
     }
 
+    @Test
+    void anAnswerStringThatWrapsModelOutputIsUnwrappedNotShown() {
+        Run encoded = run("{\"intent\": \"greeting\", \"entities\": [], \"answer\": \"{\\\"intent\\\": \\\"greeting\\\", "
+                + "\\\"answer\\\": \\\"Hi there!\\\"}\"}", "stop");
+        clean(encoded);
+        assertThat(encoded.answer().answer()).isEqualTo("Hi there!");
+        Run fenced = run("{\"intent\": \"greeting\", \"entities\": [], \"answer\": \"  ```\\nHello!\\n```\"}", "stop");
+        clean(fenced);
+        assertThat(fenced.answer().answer()).isEqualTo("Hello!");
+        Run thinking = run("{\"intent\": \"greeting\", \"entities\": [], \"answer\": \"<think>hmm</think>Hey.\"}", "stop");
+        clean(thinking);
+        assertThat(thinking.answer().answer()).isEqualTo("Hey.");
+        Run normal = run("{\"intent\": \"greeting\", \"entities\": [], \"answer\": \"  Hi {name}\"}", "stop");
+        assertThat(normal.text()).isEqualTo("  Hi {name}");
+        assertThat(normal.answer().form()).isEqualTo(Form.STRUCTURED);
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode node(String json) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
