@@ -101,6 +101,15 @@ public class Accounting {
                 s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC), a.finishReason());
     }
 
+    /**
+     * Counts a model answer that was not a whole JSON object (partial, plain text, truncated), by provider and
+     * model: a rising rate says a model ignores JSON mode or its max_tokens is too small.
+     */
+    public void degradedAnswer(String provider, String model, String form) {
+        Counter.builder("parley.llm.degraded.answers").description("Model answers that were not a whole JSON object, by form")
+                .tags("provider", provider, "model", model, "form", form).register(metrics).increment();
+    }
+
     /** Cost of one attempt, or null when the model has no price or no usage was reported. */
     BigDecimal cost(String model, CallStats s) {
         LlmConfig.PriceConfig price = config.prices().get(model);

@@ -259,6 +259,7 @@ public class ModelRouter {
                     }
                     StructuredAnswer answer = assembly.answer();
                     if (answer.form() != StructuredAnswer.Form.STRUCTURED) {
+                        accounting.degradedAnswer(provider.name(), link.model(), answer.form().name().toLowerCase(Locale.ROOT));
                         LOG.infof("request_id=%s provider=%s model=%s answer_form=%s finish_reason=%s intent_source=%s",
                                 turn.turn(), provider.name(), link.model(), answer.form(), answer.finishReason(), answer.intentSource());
                     }

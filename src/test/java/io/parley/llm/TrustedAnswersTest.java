@@ -156,6 +156,8 @@ class TrustedAnswersTest {
         assertThat(t.row.get("state")).isEqualTo("complete");
         assertThat(t.row.get("source")).isEqualTo("model");
         assertThat(cached("can I get a refund on these shoes?")).isFalse();
+        io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "parley_llm_degraded_answers_total{form=\"plain\",model=\"deepseek-v4-flash\",provider=\"deepseek\"}"));
     }
 
     @Test
@@ -214,6 +216,8 @@ class TrustedAnswersTest {
         assertThat(t.end.path("text").asText()).isEqualTo("You can return any item within ");
         assertThat(t.row.get("intent")).isEqualTo("refund_request");
         assertThat(cached(QUESTION)).isFalse();
+        io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "parley_llm_cut_answers_total{finish_reason=\"length\""));
     }
 
     /** What the model path hands the turn for a cut, filtered or empty reply: truncated, with the finish reason. */
