@@ -24,5 +24,10 @@ public sealed interface AnswerEvent {
         public Done(StructuredAnswer answer, CallStats stats) {
             this(answer, stats, null);
         }
+
+        /** The answer was cut off or never came (see {@link StructuredAnswer#truncated()}): store it as incomplete. */
+        public boolean truncated() {
+            return answer.truncated();
+        }
     }
 }

@@ -9,13 +9,22 @@ import java.util.UUID;
  * the persistence code, with the answer it produced or on its own when it failed.
  *
  * @param outcome    {@code ok}, or the provider error's kind in lower case
- * @param httpStatus null when no response came
+ * @param httpStatus   null when no response came
+ * @param finishReason the provider's {@code finish_reason} of an answered attempt ({@code stop}, {@code length},
+ *                     {@code content_filter}), null when none came
  */
 public record ModelAttempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model, int number,
                            String outcome, Integer httpStatus, String errorMessage, Usage usage, Integer reasoningTokens,
-                           BigDecimal cost, OffsetDateTime at) {
+                           BigDecimal cost, OffsetDateTime at, String finishReason) {
 
     public ModelAttempt {
         usage = usage == null ? new Usage() : usage;
+    }
+
+    public ModelAttempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model, int number,
+                        String outcome, Integer httpStatus, String errorMessage, Usage usage, Integer reasoningTokens,
+                        BigDecimal cost, OffsetDateTime at) {
+        this(conversationId, turn, replyTo, tier, provider, model, number, outcome, httpStatus, errorMessage, usage,
+                reasoningTokens, cost, at, null);
     }
 }

@@ -46,7 +46,12 @@ public class Accounting {
 
     /** What one attempt was and how it ended ({@code error} null when it answered). */
     public record Attempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model,
-                          int number, CallStats stats, ProviderException error) {
+                          int number, CallStats stats, ProviderException error, String finishReason) {
+
+        public Attempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model,
+                       int number, CallStats stats, ProviderException error) {
+            this(conversationId, turn, replyTo, tier, provider, model, number, stats, error, null);
+        }
     }
 
     /** Metrics now, and the row: written at once, off the event loop. */
@@ -80,6 +85,12 @@ public class Accounting {
             tokens(a, "completion", s.completionTokens());
             tokens(a, "reasoning", s.reasoningTokens());
         }
+        if (a.finishReason() != null && !"stop".equals(a.finishReason())) {
+            // length (max_tokens cut the answer) and content_filter: the answer is stored incomplete
+            Counter.builder("parley.llm.cut.answers").description("Answers the provider stopped early, by finish_reason")
+                    .tags("provider", a.provider(), "model", a.model(), "finish_reason",
+                            a.finishReason().equals("length") || a.finishReason().equals("content_filter") ? a.finishReason() : "other").register(metrics).increment();
+        }
         if (cost != null) {
             Counter.builder("parley.llm.cost").description("Model cost from the price table").baseUnit(config.currency())
                     .tags("provider", a.provider(), "model", a.model()).register(metrics).increment(cost.doubleValue());
@@ -87,7 +98,16 @@ public class Accounting {
         Integer httpStatus = a.error() == null ? Integer.valueOf(200) : a.error().status() == 0 ? null : a.error().status();
         return new ModelAttempt(a.conversationId(), a.turn(), a.replyTo(), a.tier(), a.provider(), a.model(), a.number(), outcome,
                 httpStatus, a.error() == null ? null : a.error().getMessage(), s == null ? null : s.usage(),
-                s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC));
+                s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC), a.finishReason());
+    }
+
+    /**
+     * Counts a model answer that was not a whole JSON object (partial, plain text, truncated), by provider and
+     * model: a rising rate says a model ignores JSON mode or its max_tokens is too small.
+     */
+    public void degradedAnswer(String provider, String model, String form) {
+        Counter.builder("parley.llm.degraded.answers").description("Model answers that were not a whole JSON object, by form")
+                .tags("provider", provider, "model", model, "form", form).register(metrics).increment();
     }
 
     /** Cost of one attempt, or null when the model has no price or no usage was reported. */

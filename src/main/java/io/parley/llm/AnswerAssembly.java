@@ -1,36 +1,60 @@
 package io.parley.llm;
 
-import io.parley.answer.StructuredAnswer;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
-import io.parley.answer.Usage;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.answer.EntityValue;
+import io.parley.answer.StructuredAnswer;
+import io.parley.answer.StructuredAnswer.Form;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The state of one streamed model answer: turns chunks into answer events (the head as soon as intent
  * and entities are parsed, then text pieces) and, at the end, the structured answer and usage.
- * Reasoning tokens are counted but never become answer text.
+ *
+ * <p>The customer only ever gets clean text: the decoded {@code answer} string while it streams; at the
+ * end, for a reply without JSON, its plain text (think blocks and fences removed); for a reply whose
+ * answer never came or was cut before any text, what can be salvaged or the short fallback text. Every
+ * field passes {@link AnswerRules}. Reasoning ({@code reasoning_content}) is counted, never shown.
  */
 final class AnswerAssembly implements AnswerJsonParser.Listener {
 
+    /** Fields that some models use instead of {@code answer}. */
+    private static final List<String> ANSWER_ALIASES = List.of("response", "reply", "message", "text", "content");
+
     private final long started;
-    private final String emptyAnswerText;
+    private final AnswerRules rules;
+    private final Supplier<StructuredAnswer> offline;
+    private final String fallbackText;
     private final AnswerJsonParser parser = new AnswerJsonParser(this);
     private final List<AnswerEvent> out = new ArrayList<>();
     private boolean headSent;
+    /** Answer text sent to the customer so far. */
+    private final StringBuilder emitted = new StringBuilder();
+    /** The answer string's leading whitespace, held until its first visible character says what it is. */
+    private final StringBuilder held = new StringBuilder();
+    /** Null until the answer's first visible character; true when the answer string is itself wrapped model output. */
+    private Boolean nested;
     private String requestId;
     private String model;
+    private String finishReason;
     private ChatChunk.Usage usage;
     private Integer firstTokenMs;
+    private StructuredAnswer result;
+    private StructuredAnswer offlineReading;
 
-    AnswerAssembly(long started, String emptyAnswerText) {
+    /**
+     * @param offline      the offline rules' reading of the customer's message, asked only when the model gives no intent
+     * @param fallbackText said when nothing usable came, in the customer's language
+     */
+    AnswerAssembly(long started, AnswerRules rules, Supplier<StructuredAnswer> offline, String fallbackText) {
         this.started = started;
-        this.emptyAnswerText = emptyAnswerText;
+        this.rules = rules;
+        this.offline = offline;
+        this.fallbackText = fallbackText;
     }
 
     List<AnswerEvent> onChunk(ChatChunk chunk) {
@@ -44,6 +68,9 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
         if (chunk.usage() != null) {
             usage = chunk.usage();
         }
+        if (chunk.finishReason() != null && !chunk.finishReason().isBlank()) {
+            finishReason = chunk.finishReason();
+        }
         // reasoning_content is never answer text; the provider counts its tokens in usage
         if (chunk.content() != null && !chunk.content().isEmpty()) {
             if (firstTokenMs == null) {
@@ -54,29 +81,87 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
         return List.copyOf(out);
     }
 
-    /** The head, if it was never sent, for a complete stream. */
+    /** For a complete stream: the head if it was never sent, and the text that could only be known at the end. */
     List<AnswerEvent> finish() {
         out.clear();
+        StructuredAnswer a = answer();
+        result = a;
         if (!headSent) {
-            StructuredAnswer a = answer();
             out.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
             headSent = true;
+        }
+        if (!a.answer().equals(emitted.toString())) {
+            // plain text, salvage or fallback: known only now, as nothing of it was streamed
+            out.add(new AnswerEvent.Text(a.answer()));
         }
         return List.copyOf(out);
     }
 
-    /** Whatever came is delivered: a broken or non-JSON reply as plain text with intent unknown. */
+    /** What the customer was shown of an answer whose stream failed: the streamed text, marked truncated. */
+    StructuredAnswer interrupted() {
+        StructuredAnswer a = answer();
+        return new StructuredAnswer(a.intent(), a.confidence(), a.entities(), a.sentiment(), a.handoff(), a.suggestions(),
+                emitted.toString(), StructuredAnswer.Form.TRUNCATED, finishReason, a.intentSource());
+    }
+
+    /** Whether any answer text was sent so far (after which nothing may replace it). */
+    boolean textSent() {
+        return emitted.length() > 0;
+    }
+
+    String finishReason() {
+        return finishReason;
+    }
+
+    /** The answer as it stands now; after {@link #finish()}, the final one. */
     StructuredAnswer answer() {
+        if (result != null) {
+            return result;
+        }
         var f = parser.fields();
-        String text = parser.answer();
-        if (text.isBlank() && !parser.answerSeen() && !parser.complete()) {
-            text = parser.raw().strip();
+        String text;
+        Form form;
+        boolean stopped = finishReason == null || "stop".equals(finishReason);
+        if (parser.answerSeen() && Boolean.TRUE.equals(nested)) {
+            text = unwrap(parser.answer()); // the answer string held a fenced or encoded object, or a think block
+            form = parser.answerClosed() && stopped ? Form.PARTIAL : Form.TRUNCATED;
+        } else if (parser.answerSeen()) {
+            text = parser.answer();
+            form = !parser.answerClosed() ? Form.TRUNCATED : parser.complete() ? Form.STRUCTURED : Form.PARTIAL;
+        } else if (parser.notJson()) {
+            text = parser.plainText();
+            form = stopped ? Form.PLAIN : Form.TRUNCATED;
+            if (text == null) { // broken JSON: its answer string if there is one, never the syntax
+                text = parser.salvageAnswer();
+                form = stopped ? Form.PARTIAL : Form.TRUNCATED;
+            }
+        } else {
+            text = alias(f);
+            form = text != null && parser.complete() ? Form.PARTIAL : Form.TRUNCATED;
         }
-        if (text.isBlank()) {
-            text = emptyAnswerText;
+        if (text == null || text.isBlank()) {
+            text = fallbackText;
+            form = Form.TRUNCATED;
         }
-        return new StructuredAnswer(intent(f.get("intent")), confidence(f.get("confidence")), entities(f.get("entities")),
-                text(f.get("sentiment")), bool(f.get("handoff")), strings(f.get("suggestions")), text);
+        String intent = rules.intent(f.get("intent"));
+        StructuredAnswer a;
+        if (intent != null) {
+            double confidence = rules.knownIntent(f.get("intent")) ? AnswerRules.confidence(f.get("confidence")) : 0;
+            a = new StructuredAnswer(intent, confidence, rules.entities(f.get("entities")), AnswerRules.sentiment(f.get("sentiment")),
+                    AnswerRules.handoff(f.get("handoff")), rules.suggestions(f.get("suggestions")), text, form, finishReason, null);
+        } else {
+            StructuredAnswer byRules = offline();
+            a = new StructuredAnswer(byRules.intent(), byRules.confidence(), byRules.entities(), null, false, List.of(), text,
+                    form, finishReason, "offline");
+        }
+        return a;
+    }
+
+    private StructuredAnswer offline() {
+        if (offlineReading == null) {
+            offlineReading = offline.get();
+        }
+        return offlineReading;
     }
 
     CallStats stats(String provider, String fallbackModel) {
@@ -101,58 +186,73 @@ final class AnswerAssembly implements AnswerJsonParser.Listener {
 
     @Override
     public void answerText(String text) {
-        out.add(new AnswerEvent.Text(text));
+        if (nested == null) {
+            held.append(text);
+            String visible = held.toString().stripLeading();
+            if (visible.isEmpty()) {
+                return;
+            }
+            char first = visible.charAt(0);
+            // an answer that opens with a brace, a fence or a tag is model output inside the answer: held to the end
+            nested = first == '{' || first == '`' || first == '<';
+            text = held.toString();
+            held.setLength(0);
+        }
+        if (!nested) {
+            emitted.append(text);
+            out.add(new AnswerEvent.Text(text));
+        }
+    }
+
+    /** The answer text inside an answer string that wraps model output; null when there is none. */
+    private static String unwrap(String wrapped) {
+        AnswerJsonParser inner = new AnswerJsonParser(new AnswerJsonParser.Listener() {
+            @Override
+            public void field(String name, JsonNode value) {
+            }
+
+            @Override
+            public void answerStarted() {
+            }
+
+            @Override
+            public void answerText(String text) {
+            }
+        });
+        inner.feed(wrapped);
+        if (inner.answerSeen()) {
+            return inner.answer();
+        }
+        String plain = inner.notJson() ? inner.plainText() : null;
+        return plain != null ? plain : inner.salvageAnswer();
     }
 
     private void sendHead() {
-        headSent = true;
         var f = parser.fields();
-        out.add(new AnswerEvent.Head(intent(f.get("intent")), confidence(f.get("confidence")), entities(f.get("entities"))));
+        String intent = rules.intent(f.get("intent"));
+        headSent = true;
+        if (intent == null) {
+            // the answer came before any intent: the head (due before the text) says what the offline rules read
+            StructuredAnswer byRules = offline();
+            out.add(new AnswerEvent.Head(byRules.intent(), byRules.confidence(), byRules.entities()));
+            return;
+        }
+        double confidence = rules.knownIntent(f.get("intent")) ? AnswerRules.confidence(f.get("confidence")) : 0;
+        List<EntityValue> entities = rules.entities(f.get("entities"));
+        out.add(new AnswerEvent.Head(intent, confidence, entities));
+    }
+
+    private static String alias(java.util.Map<String, JsonNode> fields) {
+        for (String name : ANSWER_ALIASES) {
+            JsonNode n = fields.get(name);
+            if (n != null && n.isTextual() && !n.asText().isBlank()) {
+                return n.asText();
+            }
+        }
+        return null;
     }
 
     private int elapsedMs() {
         return (int) ((System.nanoTime() - started) / 1_000_000);
-    }
-
-    private static String intent(JsonNode n) {
-        return n != null && n.isTextual() && !n.asText().isBlank() ? n.asText().strip() : StructuredAnswer.UNKNOWN;
-    }
-
-    private static double confidence(JsonNode n) {
-        return n != null && n.isNumber() ? Math.max(0, Math.min(1, n.doubleValue())) : 0;
-    }
-
-    private static String text(JsonNode n) {
-        return n != null && n.isTextual() ? n.asText() : null;
-    }
-
-    private static boolean bool(JsonNode n) {
-        return n != null && n.asBoolean(false);
-    }
-
-    private static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        if (n != null && n.isArray()) {
-            n.forEach(s -> {
-                if (s.isTextual() && !s.asText().isBlank()) {
-                    out.add(s.asText());
-                }
-            });
-        }
-        return out;
-    }
-
-    private static List<EntityValue> entities(JsonNode n) {
-        List<EntityValue> out = new ArrayList<>();
-        if (n != null && n.isArray()) {
-            for (JsonNode e : n) {
-                JsonNode type = e.path("type");
-                JsonNode value = e.path("value");
-                if (type.isTextual() && !value.isMissingNode() && !value.isNull()) {
-                    out.add(new EntityValue(type.asText(), value.asText()));
-                }
-            }
-        }
-        return out;
     }
 }

@@ -5,13 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses the model's JSON answer while it is still arriving. Top-level fields other than
  * {@code answer} are reported whole as soon as each one is complete; the {@code answer} string is
  * reported piece by piece, unescaped. Pieces may split anywhere (inside an escape such as
  * {@code \u4f60} or {@code \"}); a high surrogate is held back until its pair arrives.
- * Content that does not start with an object is treated as plain answer text.
+ *
+ * <p>Models do not always send the bare object. Whatever comes before it is never answer text:
+ * prose ("Sure, here is the JSON:"), a code fence, a {@code <think>} block. The parser looks for
+ * the first {@code {"} outside a think block and follows the object from there; if that object
+ * turns out not to be JSON before any answer text came, it looks again after its brace. Anything
+ * after the object (a closing fence, more prose) is ignored. Content with no object at all is
+ * plain text: it is reported by nobody while streaming (it may still turn out to be a preamble) and
+ * read at the end with {@link #plainText()}.
  */
 public final class AnswerJsonParser {
 
@@ -24,9 +33,11 @@ public final class AnswerJsonParser {
         void answerText(String text);
     }
 
-    private enum State { START, KEY_OR_END, KEY, COLON, VALUE, ANSWER, RAW_VALUE, AFTER_VALUE, DONE, NOT_JSON, BROKEN }
+    private enum State { SEEK, THINK, KEY_OR_END, KEY, COLON, VALUE, ANSWER, RAW_VALUE, AFTER_VALUE, DONE, BROKEN }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String THINK_OPEN = "<think>";
+    private static final String THINK_CLOSE = "</think>";
 
     private final Listener listener;
     private final StringBuilder raw = new StringBuilder();
@@ -34,7 +45,12 @@ public final class AnswerJsonParser {
     private final StringBuilder value = new StringBuilder();
     private final StringBuilder answer = new StringBuilder();
     private final Map<String, JsonNode> fields = new LinkedHashMap<>();
-    private State state = State.START;
+    private State state = State.SEEK;
+    /** Index in {@link #raw} of the next character to read; moves back when a false start is read again. */
+    private int pos;
+    /** Index of the brace of the object being followed, -1 when none. */
+    private int objectStart = -1;
+    private boolean objectSeen;
     // string decoding (keys and the answer)
     private boolean escape;
     private int unicodeDigits = -1;
@@ -44,6 +60,7 @@ public final class AnswerJsonParser {
     private boolean inString;
     private boolean stringEscape;
     private boolean answerSeen;
+    private boolean answerClosed;
     private String heldBack = "";
 
     public AnswerJsonParser(Listener listener) {
@@ -54,8 +71,8 @@ public final class AnswerJsonParser {
         raw.append(piece);
         StringBuilder out = new StringBuilder(heldBack);
         heldBack = "";
-        for (int i = 0; i < piece.length(); i++) {
-            step(piece.charAt(i), out);
+        while (pos < raw.length()) {
+            step(raw.charAt(pos++), out);
         }
         if (out.length() > 0 && Character.isHighSurrogate(out.charAt(out.length() - 1))) {
             heldBack = out.substring(out.length() - 1);
@@ -66,24 +83,31 @@ public final class AnswerJsonParser {
         }
     }
 
-    /** The whole content was an object that parsed. */
+    /** The object was followed to its closing brace. */
     public boolean complete() {
         return state == State.DONE;
     }
 
+    /** No object was found (so far): the content is plain text, a preamble, or nothing. */
     public boolean notJson() {
-        return state == State.NOT_JSON;
+        return !objectSeen;
     }
 
     public boolean answerSeen() {
         return answerSeen;
     }
 
+    /** The answer string was read to its closing quote: the text is whole even if the object is not. */
+    public boolean answerClosed() {
+        return answerClosed;
+    }
+
+    /** Top-level fields of the object, each complete; {@code answer} once its string closed. */
     public Map<String, JsonNode> fields() {
         return fields;
     }
 
-    /** The answer text decoded so far (for plain-text content: the content). */
+    /** The answer text decoded so far. */
     public String answer() {
         return answer.toString();
     }
@@ -92,22 +116,77 @@ public final class AnswerJsonParser {
         return raw.toString();
     }
 
+    /**
+     * The content as plain text for a reply with no JSON object: think blocks (closed or not) and
+     * code-fence lines removed, trimmed. Null when what is left still carries the envelope's syntax
+     * (keys such as {@code "intent":}), which a customer must never see.
+     */
+    public String plainText() {
+        String s = THINK_BLOCK.matcher(raw).replaceAll("");
+        int open = s.indexOf(THINK_OPEN);
+        if (open >= 0) {
+            s = s.substring(0, open); // a think block that never closed
+        }
+        s = FENCE_LINE.matcher(s).replaceAll("").strip();
+        boolean syntax = QUOTED_KEY.matcher(s).find() || (s.indexOf('{') >= 0 && BARE_KEY.matcher(s).find());
+        return syntax ? null : s;
+    }
+
+    /**
+     * The answer string of a reply too broken to follow (unquoted keys, trailing commas, single quotes
+     * around other values): the first {@code "answer": "..."} in the raw content, unescaped up to its
+     * closing quote or the end. Null when there is none.
+     */
+    public String salvageAnswer() {
+        Matcher m = ANSWER_KEY.matcher(raw);
+        if (!m.find()) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder("\"");
+        boolean esc = false;
+        for (int i = m.end(); i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (!esc && c == '"') {
+                break;
+            }
+            esc = !esc && c == '\\';
+            s.append(c);
+        }
+        if (esc) {
+            s.setLength(s.length() - 1);
+        }
+        // a cut \\uXXXX escape: drop it
+        s = new StringBuilder(CUT_UNICODE.matcher(s).replaceAll(""));
+        try {
+            return JSON.readTree(s.append('"').toString()).asText();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static final Pattern THINK_BLOCK = Pattern.compile("(?s)<think>.*?</think>");
+    private static final Pattern FENCE_LINE = Pattern.compile("(?m)^\\s*```[\\w-]*\\s*$|```");
+    private static final String KEYS = "(intent|confidence|entities|sentiment|handoff|suggestions|answer)";
+    /** {@code "intent":} anywhere, or {@code {intent:} / {@code , answer:} (unquoted keys) in text with a brace. */
+    private static final Pattern QUOTED_KEY = Pattern.compile("[\"']" + KEYS + "[\"']\\s*:");
+    private static final Pattern BARE_KEY = Pattern.compile("[{,]\\s*" + KEYS + "\\s*:");
+    private static final Pattern ANSWER_KEY = Pattern.compile("[\"']?answer[\"']?\\s*:\\s*\"");
+    private static final Pattern CUT_UNICODE = Pattern.compile("\\\\u[0-9a-fA-F]{0,3}$");
+
     private void step(char c, StringBuilder out) {
         switch (state) {
-            case START -> {
-                if (Character.isWhitespace(c)) {
-                    return;
-                }
+            case SEEK -> {
                 if (c == '{') {
-                    state = State.KEY_OR_END;
-                } else {
-                    state = State.NOT_JSON;
-                    answerSeen = true;
-                    listener.answerStarted();
-                    emit(c, out);
+                    startObject();
+                } else if (c == '>' && endsWith(THINK_OPEN)) {
+                    state = State.THINK;
                 }
             }
-            case NOT_JSON -> emit(c, out);
+            case THINK -> {
+                if (c == '>' && endsWith(THINK_CLOSE)) {
+                    state = State.SEEK;
+                }
+            }
             case KEY_OR_END -> {
                 if (Character.isWhitespace(c) || c == ',') {
                     return;
@@ -115,10 +194,10 @@ public final class AnswerJsonParser {
                 if (c == '"') {
                     key.setLength(0);
                     state = State.KEY;
-                } else if (c == '}') {
+                } else if (c == '}' && !fields.isEmpty()) {
                     state = State.DONE;
                 } else {
-                    state = State.BROKEN;
+                    broken(); // not a key, or an empty object: a false start
                 }
             }
             case KEY -> {
@@ -133,14 +212,14 @@ public final class AnswerJsonParser {
                 if (c == ':') {
                     state = State.VALUE;
                 } else if (!Character.isWhitespace(c)) {
-                    state = State.BROKEN;
+                    broken();
                 }
             }
             case VALUE -> {
                 if (Character.isWhitespace(c)) {
                     return;
                 }
-                if ("answer".contentEquals(key) && c == '"') {
+                if ("answer".contentEquals(key) && c == '"' && !answerSeen) {
                     state = State.ANSWER;
                     answerSeen = true;
                     listener.answerStarted();
@@ -156,10 +235,12 @@ public final class AnswerJsonParser {
             case ANSWER -> {
                 int decoded = decode(c);
                 if (decoded == END) {
+                    answerClosed = true;
                     fields.put("answer", JSON.getNodeFactory().textNode(answer.toString()));
                     state = State.AFTER_VALUE;
                 } else if (decoded >= 0) {
-                    emit((char) decoded, out);
+                    answer.append((char) decoded);
+                    out.append((char) decoded);
                 }
             }
             case RAW_VALUE -> rawValue(c);
@@ -169,18 +250,51 @@ public final class AnswerJsonParser {
                 } else if (c == '}') {
                     state = State.DONE;
                 } else if (!Character.isWhitespace(c)) {
-                    state = State.BROKEN;
+                    broken();
                 }
             }
             case DONE, BROKEN -> {
-                // trailing text after the object, or a reply we cannot follow: kept in raw only
+                // trailing text after the object (a fence, prose), or a reply we cannot follow: kept in raw only
             }
         }
     }
 
-    private void emit(char c, StringBuilder out) {
-        answer.append(c);
-        out.append(c);
+    private void startObject() {
+        objectStart = pos - 1;
+        objectSeen = true;
+        fields.clear();
+        state = State.KEY_OR_END;
+    }
+
+    /**
+     * Not JSON after all. Before any answer text: a false start ("use code {SAVE10}"), so look again
+     * right after its brace. After answer text reached the customer: stop following, keep the text.
+     */
+    private void broken() {
+        escape = false;
+        unicodeDigits = -1;
+        if (answerSeen) {
+            state = State.BROKEN;
+            return;
+        }
+        pos = objectStart + 1;
+        objectStart = -1;
+        objectSeen = false;
+        fields.clear();
+        state = State.SEEK;
+    }
+
+    private boolean endsWith(String tag) {
+        int from = pos - tag.length();
+        if (from < 0) {
+            return false;
+        }
+        for (int i = 0; i < tag.length(); i++) {
+            if (Character.toLowerCase(raw.charAt(from + i)) != tag.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void rawValue(char c) {
@@ -209,7 +323,11 @@ public final class AnswerJsonParser {
             }
             case '}', ']' -> {
                 if (depth == 0) {
-                    completeValue(c == '}' ? State.DONE : State.BROKEN);
+                    if (c == '}') {
+                        completeValue(State.DONE);
+                    } else {
+                        broken();
+                    }
                 } else {
                     depth--;
                     value.append(c);
@@ -231,18 +349,19 @@ public final class AnswerJsonParser {
 
     private void completeValue(State next) {
         String name = key.toString();
+        JsonNode node;
         try {
-            JsonNode node = JSON.readTree(value.toString().trim());
-            if (node == null) {
-                state = State.BROKEN;
-                return;
-            }
-            fields.put(name, node);
-            listener.field(name, node);
-            state = next;
+            node = JSON.readTree(value.toString().trim());
         } catch (Exception e) {
-            state = State.BROKEN;
+            node = null;
         }
+        if (node == null) {
+            broken();
+            return;
+        }
+        fields.put(name, node);
+        state = next;
+        listener.field(name, node);
     }
 
     private static final int END = -2;
@@ -253,7 +372,8 @@ public final class AnswerJsonParser {
         if (unicodeDigits >= 0) {
             int digit = Character.digit(c, 16);
             if (digit < 0) {
-                state = State.BROKEN;
+                unicodeDigits = -1;
+                broken();
                 return NOTHING;
             }
             unicodeValue = unicodeValue * 16 + digit;

@@ -98,7 +98,9 @@ public class DeepSeekClient {
         }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);
-        root.putObject("response_format").put("type", "json_object");
+        if (request.responseFormat() != null) {
+            root.set("response_format", request.responseFormat()); // json_object, json_schema, or none (see LlmConfig)
+        }
         root.put("max_tokens", params.maxTokens());
         if (!params.reasoning()) {
             // reasoning models ignore or refuse sampling parameters (DeepSeek's reasoner ignores them)

@@ -47,6 +47,9 @@ public class LlmCall extends PanacheEntityBase {
     @Column(name = "reasoning_tokens")
     public Integer reasoningTokens;
     public BigDecimal cost;
+    /** The provider's finish_reason: stop, length, content_filter (V7). */
+    @Column(name = "finish_reason")
+    public String finishReason;
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

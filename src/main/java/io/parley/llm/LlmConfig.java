@@ -47,12 +47,34 @@ public interface LlmConfig {
     @WithDefault("greeting,order_status,shipping,refund_request,product_question,account,billing,complaint,human_agent,goodbye,other")
     List<String> intents();
 
+    /** Entity types the model may report (the prompt lists them); entities of other types are dropped. */
+    @WithDefault("order_id,tracking_number,phone,email,amount,date,product")
+    List<String> entityTypes();
+
+    /**
+     * How the JSON answer is asked of the primary provider: {@code json_schema} (the answer's schema is sent;
+     * OpenAI, llama.cpp, vLLM), {@code json_object} (JSON mode; DeepSeek, SiliconFlow) or {@code none}
+     * (the prompt alone asks for JSON). A provider that refuses the one asked for is asked without it.
+     */
+    @WithDefault("json_object")
+    ResponseFormat responseFormat();
+
+    /** Bounds on what the model returns; whatever exceeds them is dropped or corrected. */
+    AnswerLimits answers();
+
+    /** Which model answers the answer cache may keep (see README, "Answer cache"). */
+    CacheRules cache();
+
     /** Business facts appended to the (stable) system prompt: shop name, policies, tone. */
     Optional<String> instructions();
 
     /** Said when the model returns nothing at all, so that no turn ends without a stored answer. */
     @WithDefault("Sorry, I could not put an answer together just now. Could you say that another way?")
     String emptyAnswerText();
+
+    /** The same, for customers writing Chinese. */
+    @WithDefault("抱歉，我刚才没能组织好回答。您能换个说法再问一次吗？")
+    String emptyAnswerTextZh();
 
     @WithDefault("5s")
     Duration connectTimeout();
@@ -119,6 +141,49 @@ public interface LlmConfig {
 
         @WithDefault("16")
         int maxQueued();
+
+        /** As {@link LlmConfig#responseFormat()}, for this provider. */
+        @WithDefault("json_object")
+        ResponseFormat responseFormat();
+    }
+
+    /** How a provider is asked for JSON ({@code response_format}). */
+    enum ResponseFormat {
+        /** {@code {"type": "json_schema", "json_schema": {...}}}: the answer's schema, fields in order. */
+        json_schema,
+        /** {@code {"type": "json_object"}}: JSON mode. */
+        json_object,
+        /** No {@code response_format}: the prompt alone asks for JSON. */
+        none
+    }
+
+    interface AnswerLimits {
+        @WithDefault("10")
+        int maxEntities();
+
+        /** Longer entity values are dropped (a cut order number is a wrong one). */
+        @WithDefault("100")
+        int maxEntityChars();
+
+        @WithDefault("4")
+        int maxSuggestions();
+
+        /** Longer suggestions are dropped. */
+        @WithDefault("120")
+        int maxSuggestionChars();
+    }
+
+    interface CacheRules {
+        /** Answers whose intent confidence is below this are not cached. */
+        @WithDefault("0.7")
+        double minConfidence();
+
+        /**
+         * Entity types that are the customer's own details: an answer with one of them, or to a question in which
+         * the offline rules find one, is never cached.
+         */
+        @WithDefault("order_id,tracking_number,phone,email")
+        List<String> personalEntityTypes();
     }
 
     interface TierConfig {

@@ -22,9 +22,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * Answers one turn: chooses the tier, serves an opening question from the answer cache when it can,
@@ -82,7 +87,10 @@ public class ModelRouter {
     private final AnswerCache cache;
     private final Accounting accounting;
     private final LlmConfig config;
+    private final AnswerRules rules;
     private final Map<String, Tier> tiers = new LinkedHashMap<>();
+    /** {@code provider|model} pairs that refused {@code response_format}: asked without it from then on. */
+    private final Set<String> formatRefused = ConcurrentHashMap.newKeySet();
 
     ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
                 Accounting accounting, LlmConfig config) {
@@ -92,6 +100,7 @@ public class ModelRouter {
         this.cache = cache;
         this.accounting = accounting;
         this.config = config;
+        this.rules = new AnswerRules(config);
         config.tiers().forEach((name, t) -> tiers.put(name, new Tier(name, t.chain().stream().map(Link::parse).toList(), TierParams.of(config, t))));
         tiers.putIfAbsent(config.routing().defaultTier(), new Tier(config.routing().defaultTier(),
                 List.of(new Link(config.provider(), config.model()), new Link(null, "rules")), TierParams.of(config)));
@@ -103,6 +112,11 @@ public class ModelRouter {
                 }
             }
         }
+    }
+
+    /** Asks every provider for its configured response_format again (after a provider upgrade; tests). */
+    public void forgetFormatRefusals() {
+        formatRefused.clear();
     }
 
     public Map<String, Tier> tiers() {
@@ -152,8 +166,8 @@ public class ModelRouter {
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
                 () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent), DONE);
         Cancellable running = guarded.subscribe().with(done -> {
-            if (turn.opening() && !StructuredAnswer.UNKNOWN.equals(done.answer().intent())) {
-                cache.put(tier.name(), turn.text(), new AnswerCache.Cached(done.answer(), done.stats()));
+            if (turn.opening()) {
+                cache.putIfCacheable(tier.name(), turn.text(), turn.locale(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
             out.emit(done);
             out.complete();
@@ -175,51 +189,105 @@ public class ModelRouter {
     private Uni<AnswerEvent.Done> attempt(Turn turn, Tier tier, Link link, Provider provider, int number,
                                           MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
         return Uni.createFrom().emitter(result -> {
-            AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), config.emptyAnswerText());
-            ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()));
-            provider.activeStreams().incrementAndGet();
-            AtomicBoolean open = new AtomicBoolean(true);
-            Runnable closed = () -> {
-                if (open.compareAndSet(true, false)) {
-                    provider.activeStreams().decrementAndGet();
-                }
-            };
-            Cancellable stream = provider.client().stream(request, tier.params()).subscribe().with(
-                    chunk -> {
-                        for (AnswerEvent e : assembly.onChunk(chunk)) {
-                            if (e instanceof AnswerEvent.Text) {
-                                textSent.set(true);
-                            }
-                            out.emit(e);
-                        }
-                    },
-                    failure -> {
-                        closed.run();
-                        ProviderException error = failure instanceof ProviderException p ? p
-                                : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
-                        CallStats stats = assembly.stats(provider.name(), link.model());
-                        accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
-                                provider.name(), link.model(), number, stats, error));
-                        LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
-                                turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
-                                textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
-                                error.getMessage());
-                        result.fail(textSent.get() ? new AnswerInterruptedException(stats, error) : error);
-                    },
-                    () -> {
-                        closed.run();
-                        assembly.finish().forEach(out::emit);
-                        CallStats stats = assembly.stats(provider.name(), link.model());
-                        ModelAttempt row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
-                                tier.name(), provider.name(), link.model(), number, stats, null));
-                        result.complete(new AnswerEvent.Done(assembly.answer(), stats, row));
-                    });
-            result.onTermination(() -> {
-                closed.run(); // cancelled: neither callback above runs
-                stream.cancel();
-            });
+            List<Cancellable> running = new CopyOnWriteArrayList<>();
+            String key = provider.name() + "|" + link.model();
+            LlmConfig.ResponseFormat format = formatRefused.contains(key) ? LlmConfig.ResponseFormat.none : provider.responseFormat();
+            request(turn, tier, link, provider, number, out, textSent, result, running, format);
+            // cancelled: the streams' own termination releases their slots (cancelling a finished one does nothing)
+            result.onTermination(() -> running.forEach(Cancellable::cancel));
         });
     }
+
+    /**
+     * Sends the request and follows its stream. A refusal of {@code response_format} (a 400 that names it)
+     * before any text is not this provider failing: the same request goes again at once without it, and
+     * the provider and model are remembered so that later turns do not ask for it.
+     */
+    private void request(Turn turn, Tier tier, Link link, Provider provider, int number, MultiEmitter<? super AnswerEvent> out,
+                         AtomicBoolean textSent, io.smallrye.mutiny.subscription.UniEmitter<? super AnswerEvent.Done> result,
+                         List<Cancellable> running, LlmConfig.ResponseFormat format) {
+        AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
+                fallbackText(turn));
+        ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()), prompts.responseFormat(format));
+        provider.activeStreams().incrementAndGet();
+        AtomicBoolean open = new AtomicBoolean(true);
+        Runnable closed = () -> {
+            if (open.compareAndSet(true, false)) {
+                provider.activeStreams().decrementAndGet();
+            }
+        };
+        Cancellable stream = provider.client().stream(request, tier.params())
+                .onTermination().invoke(closed)
+                .subscribe().with(
+                chunk -> {
+                    for (AnswerEvent e : assembly.onChunk(chunk)) {
+                        if (e instanceof AnswerEvent.Text) {
+                            textSent.set(true);
+                        }
+                        out.emit(e);
+                    }
+                },
+                failure -> {
+                    closed.run();
+                    ProviderException error = failure instanceof ProviderException p ? p
+                            : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
+                    if (format != LlmConfig.ResponseFormat.none && !textSent.get() && refusesResponseFormat(error)) {
+                        if (formatRefused.add(provider.name() + "|" + link.model())) {
+                            LOG.warnf("provider=%s model=%s refuses response_format %s (\"%s\"): asking it for JSON by the prompt alone "
+                                    + "from now on; set parley.llm.providers.%s.response-format=none to skip the refused request",
+                                    provider.name(), link.model(), format, error.getMessage(), provider.name());
+                        }
+                        request(turn, tier, link, provider, number, out, textSent, result, running, LlmConfig.ResponseFormat.none);
+                        return;
+                    }
+                    CallStats stats = assembly.stats(provider.name(), link.model());
+                    accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
+                            provider.name(), link.model(), number, stats, error, assembly.finishReason()));
+                    LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
+                            turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
+                            textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
+                            error.getMessage());
+                    result.fail(textSent.get() ? new AnswerInterruptedException(stats, assembly.interrupted(), error) : error);
+                },
+                () -> {
+                    closed.run();
+                    for (AnswerEvent e : assembly.finish()) {
+                        if (e instanceof AnswerEvent.Text) {
+                            textSent.set(true);
+                        }
+                        out.emit(e);
+                    }
+                    StructuredAnswer answer = assembly.answer();
+                    if (answer.form() != StructuredAnswer.Form.STRUCTURED) {
+                        accounting.degradedAnswer(provider.name(), link.model(), answer.form().name().toLowerCase(Locale.ROOT));
+                        LOG.infof("request_id=%s provider=%s model=%s answer_form=%s finish_reason=%s intent_source=%s",
+                                turn.turn(), provider.name(), link.model(), answer.form(), answer.finishReason(), answer.intentSource());
+                    }
+                    CallStats stats = assembly.stats(provider.name(), link.model());
+                    ModelAttempt row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
+                            tier.name(), provider.name(), link.model(), number, stats, null, assembly.finishReason()));
+                    result.complete(new AnswerEvent.Done(answer, stats, row));
+                });
+        running.add(stream);
+    }
+
+    private static final Pattern NAMES_RESPONSE_FORMAT = Pattern.compile("response[_ ]?format|json[_ ]schema|json[_ ]object|json mode");
+
+    /** A 400 (or 422) whose message names response_format: the server does not take the JSON mode asked for. */
+    static boolean refusesResponseFormat(ProviderException e) {
+        return (e.status() == 400 || e.status() == 422) && e.getMessage() != null
+                && NAMES_RESPONSE_FORMAT.matcher(e.getMessage().toLowerCase(Locale.ROOT)).find();
+    }
+
+    /** The honest short answer when nothing usable came, in the customer's language. */
+    private String fallbackText(Turn turn) {
+        boolean chinese = HAN.matcher(turn.text()).find()
+                || (turn.text().chars().noneMatch(Character::isLetter) && turn.locale() != null
+                && turn.locale().toLowerCase(Locale.ROOT).startsWith("zh"));
+        return chinese ? config.emptyAnswerTextZh() : config.emptyAnswerText();
+    }
+
+    private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
 
     private static Multi<AnswerEvent> fromCache(AnswerCache.Cached hit) {
         StructuredAnswer a = hit.answer();

@@ -1,5 +1,9 @@
 package io.parley.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.conversation.HistoryItem;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,14 +13,30 @@ import java.util.List;
 /**
  * Builds the request messages. The system prompt is computed once and is byte-for-byte the same on
  * every turn, so that the provider's prompt cache (DeepSeek: {@code prompt_cache_hit_tokens}) hits.
+ * Fields are asked in the order that gets text to the customer soonest: intent, confidence, entities,
+ * sentiment, handoff (all short, for {@code answer.start}), then {@code answer}, then suggestions.
  */
 @ApplicationScoped
 public class PromptBuilder {
 
+    /** The answer's fields in the order they are asked for. */
+    static final List<String> FIELDS = List.of("intent", "confidence", "entities", "sentiment", "handoff", "answer", "suggestions");
+
     private final String systemPrompt;
+    private final JsonNode jsonSchema;
 
     PromptBuilder(LlmConfig config) {
         this.systemPrompt = systemPrompt(config);
+        this.jsonSchema = jsonSchemaFormat(config);
+    }
+
+    /** The {@code response_format} to send for {@code format}; null for none. */
+    JsonNode responseFormat(LlmConfig.ResponseFormat format) {
+        return switch (format) {
+            case json_schema -> jsonSchema;
+            case json_object -> ChatRequest.JSON_OBJECT;
+            case none -> null;
+        };
     }
 
     public String systemPrompt() {
@@ -47,19 +67,53 @@ public class PromptBuilder {
                 .append("{\"intent\": \"order_status\", \"confidence\": 0.92, ")
                 .append("\"entities\": [{\"type\": \"order_id\", \"value\": \"AB1234567\"}], ")
                 .append("\"sentiment\": \"neutral\", \"handoff\": false, ")
-                .append("\"suggestions\": [\"Can I change the delivery address?\"], ")
-                .append("\"answer\": \"Your order AB1234567 has left our warehouse and should arrive within two days.\"}\n")
+                .append("\"answer\": \"Your order AB1234567 has left our warehouse and should arrive within two days.\", ")
+                .append("\"suggestions\": [\"Can I change the delivery address?\"]}\n")
+                .append("Keys in exactly this order: intent, confidence, entities, sentiment, handoff, answer, suggestions. ")
+                .append("No text, code fence or comment before or after the json object.\n")
                 .append("Rules:\n")
                 .append("- intent: exactly one of: ").append(intents).append(".\n")
-                .append("- confidence: how sure you are of the intent, from 0 to 1.\n")
-                .append("- entities: facts copied from the customer's words, with type one of order_id, tracking_number, ")
-                .append("phone, email, amount, date, product; an empty list when there are none.\n")
+                .append("- confidence: how sure you are of the intent, a number from 0 to 1.\n")
+                .append("- entities: facts copied from the customer's words, with type one of ")
+                .append(String.join(", ", config.entityTypes())).append("; an empty list when there are none.\n")
                 .append("- sentiment: positive, neutral or negative.\n")
                 .append("- handoff: true only when the customer asks for a human or you cannot help.\n")
-                .append("- suggestions: up to three short follow-up questions the customer may ask next, in the customer's language.\n")
-                .append("- answer: always the last key; helpful, brief, in the customer's language (Chinese or English); ")
-                .append("never invent order details you were not given.\n");
+                .append("- answer: helpful, brief, in the customer's language (Chinese or English); plain text, no markdown; ")
+                .append("never invent order details you were not given.\n")
+                .append("- suggestions: up to three short follow-up questions the customer may ask next, in the customer's language.\n");
         config.instructions().filter(s -> !s.isBlank()).ifPresent(s -> p.append("About the business:\n").append(s.strip()).append('\n'));
         return p.toString();
+    }
+
+    /** {@code {"type": "json_schema", "json_schema": {...}}}: the answer's schema, properties in the order asked for. */
+    static JsonNode jsonSchemaFormat(LlmConfig config) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode schema = f.objectNode().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        enumOf(props.putObject("intent").put("type", "string"), config.intents());
+        props.putObject("confidence").put("type", "number");
+        ObjectNode entities = props.putObject("entities").put("type", "array").put("maxItems", config.answers().maxEntities());
+        ObjectNode entity = entities.putObject("items").put("type", "object");
+        ObjectNode entityProps = entity.putObject("properties");
+        enumOf(entityProps.putObject("type").put("type", "string"), config.entityTypes());
+        entityProps.putObject("value").put("type", "string").put("maxLength", config.answers().maxEntityChars());
+        entity.putArray("required").add("type").add("value");
+        entity.put("additionalProperties", false);
+        enumOf(props.putObject("sentiment").put("type", "string"), List.of("positive", "neutral", "negative"));
+        props.putObject("handoff").put("type", "boolean");
+        props.putObject("answer").put("type", "string");
+        props.putObject("suggestions").put("type", "array").put("maxItems", config.answers().maxSuggestions())
+                .putObject("items").put("type", "string").put("maxLength", config.answers().maxSuggestionChars());
+        ArrayNode required = schema.putArray("required");
+        FIELDS.forEach(required::add);
+        schema.put("additionalProperties", false);
+        ObjectNode format = f.objectNode().put("type", "json_schema");
+        format.putObject("json_schema").put("name", "parley_answer").put("strict", true).set("schema", schema);
+        return format;
+    }
+
+    private static void enumOf(ObjectNode node, List<String> values) {
+        ArrayNode e = node.putArray("enum");
+        values.forEach(e::add);
     }
 }

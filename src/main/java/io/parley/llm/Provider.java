@@ -16,13 +16,20 @@ public final class Provider {
     private final DeepSeekClient client;
     private final Guard guard;
     private final boolean enabled;
+    private final LlmConfig.ResponseFormat responseFormat;
     private final AtomicInteger activeStreams = new AtomicInteger();
 
-    Provider(String name, DeepSeekClient client, Guard guard, boolean enabled) {
+    Provider(String name, DeepSeekClient client, Guard guard, boolean enabled, LlmConfig.ResponseFormat responseFormat) {
         this.name = name;
         this.client = client;
         this.guard = guard;
         this.enabled = enabled;
+        this.responseFormat = responseFormat;
+    }
+
+    /** How this provider is asked for JSON (until one of its models refuses it: see {@link ModelRouter}). */
+    LlmConfig.ResponseFormat responseFormat() {
+        return responseFormat;
     }
 
     public String name() {

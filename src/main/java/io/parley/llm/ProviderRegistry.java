@@ -32,13 +32,13 @@ public class ProviderRegistry {
 
     ProviderRegistry(Vertx vertx, LlmConfig config, ObjectMapper json, MeterRegistry metrics) {
         add(config, vertx, json, metrics, config.provider(), config.baseUrl(), config.apiKey().orElse(""),
-                config.maxConcurrent(), config.maxQueued());
+                config.maxConcurrent(), config.maxQueued(), config.responseFormat());
         config.providers().forEach((name, p) -> add(config, vertx, json, metrics, name, p.baseUrl(),
-                p.apiKey().orElse(""), p.maxConcurrent(), p.maxQueued()));
+                p.apiKey().orElse(""), p.maxConcurrent(), p.maxQueued(), p.responseFormat()));
     }
 
     private void add(LlmConfig config, Vertx vertx, ObjectMapper json, MeterRegistry metrics, String name, String baseUrl,
-                     String apiKey, int maxConcurrent, int maxQueued) {
+                     String apiKey, int maxConcurrent, int maxQueued, LlmConfig.ResponseFormat responseFormat) {
         LlmConfig.RetryConfig retry = config.retry();
         LlmConfig.CircuitBreakerConfig cb = config.circuitBreaker();
         Guard guard = Guard.create()
@@ -67,7 +67,7 @@ public class ProviderRegistry {
                     .done()
                 .build();
         boolean enabled = apiKey != null && !apiKey.isBlank();
-        Provider provider = new Provider(name, new DeepSeekClient(vertx, config, baseUrl, apiKey, json), guard, enabled);
+        Provider provider = new Provider(name, new DeepSeekClient(vertx, config, baseUrl, apiKey, json), guard, enabled, responseFormat);
         providers.put(name, provider);
         Gauge.builder("parley.llm.active.streams", provider.activeStreams(), Number::doubleValue)
                 .description("Model streams open now").tag("provider", name).register(metrics);

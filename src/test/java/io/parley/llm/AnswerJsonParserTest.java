@@ -69,14 +69,72 @@ class AnswerJsonParserTest {
     }
 
     @Test
-    void plainTextIsStreamedAsTheAnswer() {
+    void plainTextIsNotStreamedButReadAtTheEnd() {
         Recorder r = new Recorder();
         AnswerJsonParser p = new AnswerJsonParser(r);
         p.feed("  Sorry, ");
         p.feed("plain text.");
         assertThat(p.notJson()).isTrue();
-        assertThat(r.text.toString()).isEqualTo("Sorry, plain text.");
-        assertThat(r.events).containsExactly("answer");
+        assertThat(r.text.toString()).isEmpty(); // it may still be a preamble to the object
+        assertThat(r.events).isEmpty();
+        assertThat(p.plainText()).isEqualTo("Sorry, plain text.");
+    }
+
+    /** Every way a model wraps the object: only the answer string is ever text, at any split. */
+    @Test
+    void theObjectIsFoundAfterProseFencesAndThinkBlocks() {
+        String object = "{\"intent\": \"greeting\", \"confidence\": 0.8, \"entities\": [], \"answer\": \"Hello there\", \"suggestions\": []}";
+        List<String> wrapped = List.of(
+                "```json\n" + object + "\n```",
+                "Sure! Here is the JSON you asked for:\n\n" + object + "\nHope that helps {really}.",
+                "<think>The customer says hi. Maybe {\"intent\": \"wrong\", \"answer\": \"NO\"}.</think>\n" + object,
+                "<THINK>upper case</THINK>```\n" + object + "```",
+                "Use code {SAVE10} today. " + object,
+                "{} " + object);
+        for (String content : wrapped) {
+            for (int a = 1; a < content.length(); a += 3) {
+                Recorder r = new Recorder();
+                AnswerJsonParser p = new AnswerJsonParser(r);
+                p.feed(content.substring(0, a));
+                p.feed(content.substring(a));
+                assertThat(r.text.toString()).as("%s split at %d", content, a).isEqualTo("Hello there");
+                assertThat(p.complete()).isTrue();
+                assertThat(p.fields().get("intent").asText()).isEqualTo("greeting");
+            }
+        }
+    }
+
+    @Test
+    void plainTextLosesThinkBlocksAndFencesAndIsRefusedWhenItCarriesTheEnvelope() {
+        AnswerJsonParser p = new AnswerJsonParser(new Recorder());
+        p.feed("<think>they want a refund</think>\n```\nYou can return it within 30 days.\n```");
+        assertThat(p.plainText()).isEqualTo("You can return it within 30 days.");
+
+        AnswerJsonParser unclosed = new AnswerJsonParser(new Recorder());
+        unclosed.feed("<think>still thinking about {\"intent\"");
+        assertThat(unclosed.plainText()).isEmpty();
+
+        AnswerJsonParser bareKeys = new AnswerJsonParser(new Recorder());
+        bareKeys.feed("{intent: greeting, answer: \"Hi, how can I help?\"}");
+        assertThat(bareKeys.notJson()).isTrue();
+        assertThat(bareKeys.plainText()).isNull();
+        assertThat(bareKeys.salvageAnswer()).isEqualTo("Hi, how can I help?");
+
+        AnswerJsonParser prose = new AnswerJsonParser(new Recorder());
+        prose.feed("Short answer: yes, {size} M fits.");
+        assertThat(prose.plainText()).isEqualTo("Short answer: yes, {size} M fits.");
+    }
+
+    @Test
+    void anAnswerCutMidStringIsKeptAsStreamedAndNotClosed() {
+        Recorder r = new Recorder();
+        AnswerJsonParser p = new AnswerJsonParser(r);
+        p.feed("{\"intent\": \"refund_request\", \"entities\": [], \"answer\": \"Your refund of \\u00a3");
+        p.feed("12 is on its w");
+        assertThat(r.text.toString()).isEqualTo("Your refund of £12 is on its w");
+        assertThat(p.answerSeen()).isTrue();
+        assertThat(p.answerClosed()).isFalse();
+        assertThat(p.complete()).isFalse();
     }
 
     @Test

@@ -223,6 +223,9 @@ class ModelPathTest {
 
     @Test
     void anOpeningQuestionAskedAgainIsServedFromTheCacheButNotInsideAConversation() throws Exception {
+        // an impersonal answer (the default one names the customer's order, which is never cached)
+        fake.enqueue(FakeDeepSeek.Reply.stream("{\"intent\": \"refund_request\", \"confidence\": 0.9, \"entities\": [], "
+                + "\"sentiment\": \"neutral\", \"handoff\": false, \"answer\": \"Returns are free within 30 days.\", \"suggestions\": []}"));
         Turn first = turn("What is your return policy?");
         assertThat(first.end.path("source").asText()).isEqualTo("model");
         long calls = fake.requests().size();

@@ -190,6 +190,15 @@ public final class FakeDeepSeek {
         }
 
         public static Reply stream(String content, int deltaChars, int writeBytes, boolean finish) {
+            return stream(content, deltaChars, writeBytes, finish, "stop");
+        }
+
+        /** {@code content}, then a clean end whose last choice says {@code finishReason} ({@code length}, {@code content_filter}). */
+        public static Reply streamEndingWith(String content, String finishReason) {
+            return stream(content, 3, 37, true, finishReason);
+        }
+
+        private static Reply stream(String content, int deltaChars, int writeBytes, boolean finish, String finishReason) {
             Reply r = new Reply();
             r.headers.put("Content-Type", "text/event-stream; charset=utf-8");
             r.headers.put("x-request-id", "req-header-1");
@@ -200,7 +209,7 @@ public final class FakeDeepSeek {
                 sse.append("data: ").append(chunk(content.substring(i, Math.min(content.length(), i + deltaChars)), null, null, null)).append("\r\n\r\n");
             }
             if (finish) {
-                sse.append("data: ").append(chunk("", null, "stop", null)).append("\n\n");
+                sse.append("data: ").append(chunk("", null, finishReason, null)).append("\n\n");
                 sse.append("data: ").append(usageChunk(120, 40, 96, 24)).append("\n\n");
                 sse.append("data: [DONE]\n\n");
             }
