@@ -168,7 +168,10 @@ public class TurnService {
             }
         } else if (event instanceof AnswerEvent.Done d) {
             t.deltas.flush(); // every delta before answer.end
-            onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), MessageState.COMPLETE, null));
+            // a cut (max_tokens) or filtered answer is stored as incomplete, with a retry offered
+            boolean cut = d.truncated();
+            onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), cut ? MessageState.INCOMPLETE : MessageState.COMPLETE,
+                    cut ? "The answer was cut short. Send the same message again to retry this turn." : null));
         }
     }
 
@@ -195,7 +198,9 @@ public class TurnService {
             return;
         }
         // text already reached the customer: never retry silently, store what arrived
-        onWorker(() -> finish(t, StructuredAnswer.cutShort(seen), failureStats(failure), null, MessageState.INCOMPLETE,
+        // what was shown, with the intent and entities the stream had given (not unknown)
+        StructuredAnswer shown = failure instanceof AnswerInterruptedException i && i.partial() != null ? i.partial() : StructuredAnswer.cutShort(seen);
+        onWorker(() -> finish(t, shown, failureStats(failure), null, MessageState.INCOMPLETE,
                 "The answer was interrupted. Send the same message again to retry this turn."));
     }
 
@@ -231,6 +236,7 @@ public class TurnService {
         m.state = state;
         m.text = a.answer();
         m.intent = a.intent();
+        m.intentSource = a.intentSource();
         m.confidence = a.confidence();
         m.entities = a.entities();
         m.suggestions = a.suggestions();

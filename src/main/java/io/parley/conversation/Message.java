@@ -53,6 +53,10 @@ public class Message extends PanacheEntityBase {
     public OffsetDateTime createdAt;
 
     public String intent;
+
+    /** Who chose the intent when not the engine in {@code source}: {@code offline} when the model's reply had none usable. */
+    @Column(name = "intent_source")
+    public String intentSource;
     public Double confidence;
 
     @JdbcTypeCode(SqlTypes.JSON)

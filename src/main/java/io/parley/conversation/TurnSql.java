@@ -34,17 +34,17 @@ final class TurnSql {
 
     static final String CHANNEL = "parley_messages";
 
-    private static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, confidence, "
+    private static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, intent_source, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
             + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind";
     /** The answer's fields, in the order {@link #bindAnswer} binds them. */
-    private static final String ANSWER_FIELDS = "intent, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
+    private static final String ANSWER_FIELDS = "intent, intent_source, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
             + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id";
-    private static final String ANSWER_VALUES = "?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    private static final String ANSWER_VALUES = "?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
     /** A model attempt's row, as {@code insert ... select} so that an answer's statement can embed it. */
     private static final String ATTEMPT = "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, "
             + "http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
-            + "cache_miss_tokens, reasoning_tokens, cost, created_at) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            + "cache_miss_tokens, reasoning_tokens, cost, created_at, finish_reason) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private static final TypeReference<List<EntityValue>> ENTITIES = new TypeReference<>() {
     };
@@ -457,6 +457,7 @@ final class TurnSql {
 
     private int bindAnswer(PreparedStatement ps, int i, Message m) throws SQLException {
         ps.setString(i++, m.intent);
+        ps.setString(i++, m.intentSource);
         ps.setObject(i++, m.confidence, Types.DOUBLE);
         ps.setString(i++, toJson(m.entities));
         ps.setString(i++, toJson(m.suggestions));
@@ -501,6 +502,7 @@ final class TurnSql {
         ps.setObject(i++, a.reasoningTokens(), Types.INTEGER);
         ps.setBigDecimal(i++, a.cost());
         ps.setObject(i++, a.at());
+        ps.setString(i++, a.finishReason());
         return i;
     }
 
@@ -525,6 +527,7 @@ final class TurnSql {
                 m.state = MessageState.of(rs.getString("state"));
                 m.createdAt = rs.getObject("created_at", OffsetDateTime.class);
                 m.intent = rs.getString("intent");
+                m.intentSource = rs.getString("intent_source");
                 m.confidence = (Double) rs.getObject("confidence");
                 m.entities = fromJson(rs.getString("entities"), ENTITIES);
                 m.suggestions = fromJson(rs.getString("suggestions"), STRINGS);

@@ -94,6 +94,18 @@ public interface LlmConfig {
     @WithDefault("64")
     int maxConnections();
 
+    /**
+     * How long a kept-alive connection may sit unused in the pool before Parley closes it. Keep it
+     * below the provider's own keep-alive, so that Parley, not the server, closes idle connections
+     * and no request is written to a connection the server has already dropped: 5 s is the
+     * keep-alive of llama.cpp's server, of uvicorn (vLLM, SGLang, LiteLLM), Node and Apache; nginx
+     * and most load balancers keep 60–75 s. Whole seconds (rounded down, at least 1 s). A request
+     * that still meets a dropped connection is retried at once on a fresh one (see
+     * {@link DeepSeekClient}); this only makes that rarer.
+     */
+    @WithDefault("4s")
+    Duration poolIdleTimeout();
+
     default boolean enabled() {
         return apiKey().filter(k -> !k.isBlank()).isPresent();
     }
@@ -145,6 +157,9 @@ public interface LlmConfig {
         /** As {@link LlmConfig#responseFormat()}, for this provider. */
         @WithDefault("json_object")
         ResponseFormat responseFormat();
+
+        /** This provider's {@link LlmConfig#poolIdleTimeout()}; by default the primary provider's. */
+        Optional<Duration> poolIdleTimeout();
     }
 
     /** How a provider is asked for JSON ({@code response_format}). */

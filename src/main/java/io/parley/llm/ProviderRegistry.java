@@ -1,6 +1,7 @@
 package io.parley.llm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,13 +34,14 @@ public class ProviderRegistry {
 
     ProviderRegistry(Vertx vertx, LlmConfig config, ObjectMapper json, MeterRegistry metrics) {
         add(config, vertx, json, metrics, config.provider(), config.baseUrl(), config.apiKey().orElse(""),
-                config.maxConcurrent(), config.maxQueued(), config.responseFormat());
+                config.maxConcurrent(), config.maxQueued(), config.responseFormat(), config.poolIdleTimeout());
         config.providers().forEach((name, p) -> add(config, vertx, json, metrics, name, p.baseUrl(),
-                p.apiKey().orElse(""), p.maxConcurrent(), p.maxQueued(), p.responseFormat()));
+                p.apiKey().orElse(""), p.maxConcurrent(), p.maxQueued(), p.responseFormat(),
+                p.poolIdleTimeout().orElse(config.poolIdleTimeout())));
     }
 
     private void add(LlmConfig config, Vertx vertx, ObjectMapper json, MeterRegistry metrics, String name, String baseUrl,
-                     String apiKey, int maxConcurrent, int maxQueued, LlmConfig.ResponseFormat responseFormat) {
+                     String apiKey, int maxConcurrent, int maxQueued, LlmConfig.ResponseFormat responseFormat, Duration poolIdleTimeout) {
         LlmConfig.RetryConfig retry = config.retry();
         LlmConfig.CircuitBreakerConfig cb = config.circuitBreaker();
         Guard guard = Guard.create()
@@ -67,7 +70,8 @@ public class ProviderRegistry {
                     .done()
                 .build();
         boolean enabled = apiKey != null && !apiKey.isBlank();
-        Provider provider = new Provider(name, new DeepSeekClient(vertx, config, baseUrl, apiKey, json), guard, enabled, responseFormat);
+        Provider provider = new Provider(name, new DeepSeekClient(vertx, config, baseUrl, apiKey, poolIdleTimeout, json), guard, enabled,
+                responseFormat);
         providers.put(name, provider);
         Gauge.builder("parley.llm.active.streams", provider.activeStreams(), Number::doubleValue)
                 .description("Model streams open now").tag("provider", name).register(metrics);
@@ -76,6 +80,10 @@ public class ProviderRegistry {
                     case HALF_OPEN -> 1;
                     case OPEN -> 2;
                 }).description("Circuit breaker per provider: 0 closed, 1 half-open, 2 open")
+                .tag("provider", name).register(metrics);
+        FunctionCounter.builder("parley.llm.stale.connection.retries", provider.client(), DeepSeekClient::staleRetries)
+                .description("Requests sent again on a fresh connection because their pooled one had been dropped while idle"
+                        + " (not provider failures: not retried, not counted by the circuit breaker)")
                 .tag("provider", name).register(metrics);
     }
 

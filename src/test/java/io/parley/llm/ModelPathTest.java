@@ -65,7 +65,7 @@ class ModelPathTest {
             c.put("parley.llm.retry.max-retries", "2");
             c.put("parley.llm.retry.max-retry-after", "3s");
             c.put("parley.llm.circuit-breaker.request-volume", "4");
-            c.put("parley.llm.circuit-breaker.delay", "3s");
+            c.put("parley.llm.circuit-breaker.delay", "10s"); // wide: under load the turns while open take seconds
             c.put("parley.llm.max-concurrent", "2");
             c.put("parley.llm.max-queued", "1");
             c.put("parley.chat.delta-coalesce", "100ms");
@@ -193,7 +193,7 @@ class ModelPathTest {
         assertThat(whileOpen.end.path("provider").asText()).isEqualTo("siliconflow");
         assertThat(fake.count(null)).isEqualTo(before); // not even tried
 
-        Thread.sleep(3100); // circuit-breaker.delay: half-open, one trial call goes through
+        Thread.sleep(10_100); // circuit-breaker.delay: half-open, one trial call goes through
         Turn recovered = turn("order AB1234567 after recovery");
         assertThat(recovered.end.path("provider").asText()).isEqualTo("deepseek");
         RestAssured.get("/q/health/ready").then().body("checks.find { it.name == 'answers' }.data.'provider.deepseek'", equalTo("circuit closed"));

@@ -38,7 +38,7 @@ class ResponseFormatTest {
         PromptBuilder prompts = new PromptBuilder(config);
         Vertx vertx = Vertx.vertx();
         try {
-            DeepSeekClient client = new DeepSeekClient(vertx, config, "http://127.0.0.1:9", "k", new ObjectMapper());
+            DeepSeekClient client = new DeepSeekClient(vertx, config, "http://127.0.0.1:9", "k", config.poolIdleTimeout(), new ObjectMapper());
             TierParams params = TierParams.of(config);
             ObjectMapper json = new ObjectMapper();
             List<ChatRequest.Msg> messages = prompts.messages(List.of());

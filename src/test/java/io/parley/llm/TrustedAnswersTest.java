@@ -18,7 +18,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -281,7 +280,6 @@ class TrustedAnswersTest {
      * The turn's part: a truncated answer is stored as {@code incomplete}. Needs TurnService to store the
      * state from {@code StructuredAnswer.truncated()} (chat/ is not changed on this branch).
      */
-    @Disabled("needs chat/TurnService: MessageState.INCOMPLETE when the Done answer is truncated()")
     @Test
     void truncatedAnswersAreStoredIncomplete() throws Exception {
         fake.enqueue(Reply.streamEndingWith(OBJECT.substring(0, OBJECT.indexOf("30 days")), "length"));
