@@ -18,7 +18,7 @@
 //                 is cut mid-way (finish_reason "length")
 // The mode of a request: header `x-llama-mode`, else a model id equal to a mode or ending in
 // "-<mode>" (e.g. "stories260K-truncate"), else the server's current mode (start option, or
-// POST /admin/mode {"mode": "..."}).
+// POST /admin/mode {"mode": "...", "truncateTokens": n}).
 //
 // Other endpoints: GET /health, GET /v1/models, GET /debug/last (the last completion: mode, whether
 // response_format was sent, finish_reason, the raw text), GET /debug/requests (count by mode).
@@ -43,8 +43,10 @@ function option(name, envName, fallback) {
 const port = Number(option("port", "LLAMA_PORT", "0"));
 const modelPath = path.resolve(here, option("model", "LLAMA_MODEL", "../resources/models/stories260K.gguf"));
 let currentMode = option("mode", "LLAMA_MODE", "schema");
-const truncateTokens = Number(option("truncate-tokens", "LLAMA_TRUNCATE_TOKENS", "16"));
-const contextSize = Number(option("context", "LLAMA_CONTEXT", "1024"));
+let truncateTokens = Number(option("truncate-tokens", "LLAMA_TRUNCATE_TOKENS", "16"));
+// Parley's system prompt alone is about 800 of this model's tokens (its vocabulary has 512): room for
+// it and max_tokens, so that the prompt is never cut (a cut would make the same request differ)
+const contextSize = Number(option("context", "LLAMA_CONTEXT", "2048"));
 const seedOption = option("seed", "LLAMA_SEED", "");
 const intents = option("intents", "LLAMA_INTENTS",
     "greeting,order_status,shipping,refund_request,product_question,account,billing,complaint,human_agent,goodbye,other").split(",");
@@ -188,6 +190,9 @@ async function chatCompletions(req, res) {
         if (abort.signal.aborted) {
             return null;
         }
+        // every request from a clean sequence: the same request and seed give the same tokens (a reused
+        // prefix is evaluated differently and can change what is sampled)
+        await sequence.clearHistory();
         let completionTokens = 0;
         let firstTokenMs = null;
         const t0 = Date.now();
@@ -267,13 +272,16 @@ const server = http.createServer(async (req, res) => {
             return sendJson(res, 200, counts);
         }
         if (req.method === "POST" && url.pathname === "/admin/mode") {
-            const { mode } = JSON.parse(await readBody(req));
-            if (!MODES.includes(mode)) {
+            const asked = JSON.parse(await readBody(req));
+            if (!MODES.includes(asked.mode)) {
                 return openAiError(res, 400, `mode is one of ${MODES.join(", ")}`, "mode", "invalid_value");
             }
-            currentMode = mode;
+            if (asked.truncateTokens != null) {
+                truncateTokens = Number(asked.truncateTokens);
+            }
+            currentMode = asked.mode;
             last = null;
-            return sendJson(res, 200, { mode });
+            return sendJson(res, 200, { mode: currentMode, truncateTokens });
         }
         openAiError(res, 404, `no route for ${req.method} ${url.pathname}`, null, "not_found");
     } catch (e) {
