@@ -75,6 +75,7 @@ class RealModelTest {
     void serverRunningAndPathReset() {
         String why = LlamaServerResource.unavailable();
         if (why != null) {
+            System.out.println("[real-model] skipped: " + why);
             assertThat("required".equals(System.getenv("PARLEY_REAL_MODEL_TESTS"))).as(why).isFalse();
             Assumptions.abort(why);
         }
@@ -236,8 +237,10 @@ class RealModelTest {
     }
 
     private static void report(SoftAssertions soft, String label, Turn t, Turn again, JsonNode raw) {
-        System.out.printf("[real-model] mode=%s first-text-ms=%d total-ms=%d state=%s source=%s cached=%s finish=%s tokens=%s text=%s%n",
-                label, t.firstTextMs, t.totalMs, t.state, t.end.path("source").asText(), "cache".equals(again.end.path("source").asText()),
+        // model-first-token-ms: the server's own time to its first token for the same request, the baseline
+        // for Parley's first-text-ms (-1: no answer.delta came before answer.end)
+        System.out.printf("[real-model] mode=%s first-text-ms=%d model-first-token-ms=%s total-ms=%d state=%s source=%s cached=%s finish=%s tokens=%s text=%s%n",
+                label, t.firstTextMs, raw.path("firstTokenMs").asText("-"), t.totalMs, t.state, t.end.path("source").asText(), "cache".equals(again.end.path("source").asText()),
                 raw.path("finishReason").asText("-"), raw.path("usage").path("completion_tokens").asText("-"),
                 JSON.valueToTree(t.end.path("text").asText()));
         soft.assertAll();
