@@ -321,7 +321,7 @@ final class ProtocolClient implements Runnable {
             if (answered.add(turn)) {
                 completedTurns.incrementAndGet();
                 resendAt.remove(turn);
-                nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(200, 1200));
+                nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(300, 2000));
             }
         } else if (!answered.contains(turn)) {
             cutShortAnswers++;
