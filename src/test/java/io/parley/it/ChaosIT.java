@@ -188,11 +188,11 @@ class ChaosIT {
                         + "customers-without-complete-answer=%d customers-with-two-complete-answers=%d incomplete-rows=%d interrupted-rows=%d "
                         + "model-answers=%d offline-answers=%d model-answers-with-wrong-text=%d missed-deliveries=%d "
                         + "shown-not-as-stored=%d repeats-dropped=%d quiet-resends=%d connect-failures=%d cut-short-shown=%d "
-                        + "other-errors=%d idle-model-connections-closed=%d reused-model-connections-closed=%d model-requests=%d%n",
+                        + "other-errors=%d errors-for-answered-turns=%d idle-model-connections-closed=%d reused-model-connections-closed=%d model-requests=%d%n",
                 loadS, settleS, completed.get(), total, r.lost, r.duplicatedRows, r.unknownRows, r.withoutAnswer, r.twoAnswers,
                 r.incompleteRows, r.interruptedRows, r.modelAnswers, r.offlineAnswers, r.wrongText, r.missedDeliveries, r.shownNotAsStored,
                 sum(clients, c -> c.repeatsDropped), sum(clients, c -> c.quietResends), sum(clients, c -> c.connectFailures),
-                sum(clients, c -> c.cutShortAnswers), sum(clients, c -> c.otherErrors), fake.idleConnectionsClosed(), fake.reusedConnectionsClosed(), fake.requests().size());
+                sum(clients, c -> c.cutShortAnswers), sum(clients, c -> c.otherErrors), sum(clients, c -> c.errorsForAnsweredTurns), fake.idleConnectionsClosed(), fake.reusedConnectionsClosed(), fake.requests().size());
         System.out.printf("[chaos] faults: %s%n", String.join("; ", faults));
         List<String> problems = new ArrayList<>(r.problems);
         for (ProtocolClient c : clients) {

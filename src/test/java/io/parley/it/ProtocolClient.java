@@ -89,6 +89,8 @@ final class ProtocolClient implements Runnable {
     int modelUnavailable;
     int cutShortAnswers;
     int otherErrors;
+    /** Errors about a turn whose complete answer this client already had (see ListenerLockLostIT). */
+    int errorsForAnsweredTurns;
     final List<String> otherErrorSamples = new ArrayList<>();
     volatile boolean finished;
     volatile String failure;
@@ -342,6 +344,9 @@ final class ProtocolClient implements Runnable {
         String code = f.path("code").asText();
         String turn = f.path("turn").isTextual() ? f.path("turn").asText() : null;
         long retryAfter = f.path("retryAfterMs").asLong(500);
+        if (turn != null && answered.contains(turn)) {
+            errorsForAnsweredTurns++;
+        }
         switch (code) {
             case "storage_unavailable" -> storageUnavailable++;
             case "model_unavailable" -> modelUnavailable++;
