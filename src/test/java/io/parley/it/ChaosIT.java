@@ -78,7 +78,7 @@ class ChaosIT {
                     : ANSWER;
             return FakeDeepSeek.Reply.stream(content, 4, 160, content == ANSWER).paced(12);
         });
-        fake.closeIdleConnectionsAfter(1000);
+        fake.closeIdleConnectionsAfter(2000);
         fake.closeReusedConnections(0.1);
         pg = startPostgres();
         Map<String, String> env = Map.ofEntries(
@@ -90,9 +90,11 @@ class ChaosIT {
                 Map.entry("PARLEY_LLM_RETRY_INITIAL_BACKOFF", "50ms"),
                 Map.entry("PARLEY_CHAT_CATCH_UP_EVERY", "2s"),
                 Map.entry("PARLEY_CONVERSATION_SWEEP_EVERY", "3s"),
-                // the breaker looks at 20 calls, not 6: the streams broken on purpose here (10 %) must not
-                // turn the whole run into offline answers, or no answer would be streaming when the faults land
+                // the breaker looks at 20 calls, not 6, and opens at 75 % failures: the streams broken on purpose
+                // here (10 %) and the bursts of stale kept-alive connections after a kill (each counts as a
+                // failure) must not turn the run into offline answers, or no answer would stream when faults land
                 Map.entry("PARLEY_LLM_CIRCUIT_BREAKER_REQUEST_VOLUME", "20"),
+                Map.entry("PARLEY_LLM_CIRCUIT_BREAKER_FAILURE_RATIO", "0.75"),
                 Map.entry("PARLEY_SESSION_KEY", "chaos-test-session-key-0123456789"),
                 Map.entry("PARLEY_AGENTS_ADMIN_PASSWORD", "chaos-admin-password"));
         a = new ParleyProcess("chaos-a", env);
@@ -124,6 +126,8 @@ class ChaosIT {
         long deadline = loadStarted + TimeUnit.SECONDS.toNanos(LOAD_DEADLINE_S);
         AtomicInteger completed = new AtomicInteger();
         int total = CONVERSATIONS * TURNS;
+        progress = completed;
+        totalTurns = total;
         List<ProtocolClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < CONVERSATIONS; i++) {
@@ -146,7 +150,7 @@ class ChaosIT {
         ParleyProcess.sleep(3000);
         pg = startPostgres();
         fault("database started again");
-        awaitProgress(completed, total * 2 / 5, loadGone);
+        awaitProgress(completed, total * 7 / 20, loadGone);
         fault("kill -9 instance a");
         a.kill9();
         // it restarts while the load goes on (its start takes a while on a busy machine)
@@ -160,9 +164,10 @@ class ChaosIT {
             }
         }, "chaos-restart-a");
         restart.start();
-        awaitProgress(completed, total * 3 / 5, loadGone);
-        cutSockets(b);
         restart.join(90_000);
+        // every client is on b since a died: cutting b's sockets sends half of them to the restarted a
+        awaitProgress(completed, total * 3 / 4, loadGone);
+        cutSockets(b);
 
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 5000));
@@ -387,8 +392,11 @@ class ChaosIT {
         }
     }
 
+    private volatile AtomicInteger progress;
+    private int totalTurns;
+
     private void fault(String what) {
-        String line = String.format("t=%ds %s", elapsedS(), what);
+        String line = String.format("t=%ds %s (answered %s/%d)", elapsedS(), what, progress == null ? "-" : progress.get(), totalTurns);
         faults.add(line);
         System.out.println("[chaos] fault " + line);
     }

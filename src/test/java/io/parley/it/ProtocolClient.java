@@ -118,7 +118,7 @@ final class ProtocolClient implements Runnable {
     @Override
     public void run() {
         try {
-            nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(0, 2000));
+            nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(0, 3000));
             while (!done()) {
                 if (System.nanoTime() > deadlineNanos) {
                     failure = "deadline: " + summary();
@@ -323,7 +323,7 @@ final class ProtocolClient implements Runnable {
             if (answered.add(turn)) {
                 completedTurns.incrementAndGet();
                 resendAt.remove(turn);
-                nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(300, 2000));
+                nextTurnAt = System.nanoTime() + ms(ThreadLocalRandom.current().nextLong(1000, 4000));
             }
         } else if (!answered.contains(turn)) {
             cutShortAnswers++;
