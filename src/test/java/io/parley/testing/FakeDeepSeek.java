@@ -46,6 +46,14 @@ public final class FakeDeepSeek {
     private final List<Long> times = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+    /** What to answer when no reply is queued (null: {@link #DEFAULT_ANSWER} streamed). */
+    private volatile java.util.function.Supplier<Reply> defaultReplies;
+    /** Open connections and when each last finished a response (0 while one is in flight). */
+    private final Map<io.vertx.core.http.HttpConnection, long[]> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long idleCloseMillis;
+    private volatile double closeReusedShare;
+    private final java.util.concurrent.atomic.AtomicInteger reusedClosed = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger idleClosed = new java.util.concurrent.atomic.AtomicInteger();
 
     public static synchronized FakeDeepSeek get() {
         if (instance == null) {
@@ -54,9 +62,17 @@ public final class FakeDeepSeek {
         return instance;
     }
 
+    /**
+     * A fake of its own, apart from the shared one of {@link #get()} (for a test that changes how the
+     * server behaves for its whole run); {@link #close()} it after.
+     */
+    public static FakeDeepSeek startNew() {
+        return new FakeDeepSeek();
+    }
+
     private FakeDeepSeek() {
         try {
-            server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+            server = vertx.createHttpServer().connectionHandler(this::track).requestHandler(this::handle).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("fake DeepSeek did not start", e);
@@ -65,6 +81,72 @@ public final class FakeDeepSeek {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Stops the server (only for a fake made with {@link #startNew()}). */
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Replies made on demand when none is queued (each request asks again); until {@link #reset()}. */
+    public void replyWith(java.util.function.Supplier<Reply> replies) {
+        defaultReplies = replies;
+    }
+
+    /**
+     * Closes a kept-alive connection once it has been idle (no request in flight) for {@code millis},
+     * as providers and their proxies do: a client reusing it just then sees it closed under its new
+     * request. 0 (the default, and after {@link #reset()}) keeps connections open.
+     */
+    public void closeIdleConnectionsAfter(long millis) {
+        idleCloseMillis = millis;
+        if (millis > 0) {
+            vertx.setPeriodic(Math.max(10, millis / 4), id -> {
+                if (idleCloseMillis <= 0) {
+                    vertx.cancelTimer(id);
+                    return;
+                }
+                long now = System.nanoTime();
+                connections.forEach((c, lastIdle) -> {
+                    long since = lastIdle[0];
+                    if (since != 0 && now - since > idleCloseMillis * 1_000_000L && connections.remove(c) != null) {
+                        idleClosed.incrementAndGet();
+                        c.close();
+                    }
+                });
+            });
+        }
+    }
+
+    /**
+     * The other side of an idle timeout: a request arriving on a kept-alive connection (one that has
+     * served a response already) finds it closed, with no response, in {@code share} of cases (the
+     * server gave up on the connection just as the client reused it). 0 (default) never.
+     */
+    public void closeReusedConnections(double share) {
+        closeReusedShare = share;
+    }
+
+    /** Requests that found their reused connection closed (see {@link #closeReusedConnections(double)}). */
+    public int reusedConnectionsClosed() {
+        return reusedClosed.get();
+    }
+
+    /** Kept-alive connections closed for being idle (see {@link #closeIdleConnectionsAfter(long)}). */
+    public int idleConnectionsClosed() {
+        return idleClosed.get();
+    }
+
+    private void track(io.vertx.core.http.HttpConnection connection) {
+        connections.put(connection, new long[] {System.nanoTime(), 0});
+        connection.closeHandler(v -> connections.remove(connection));
+    }
+
+    private void busy(io.vertx.core.http.HttpConnection connection, boolean busy) {
+        long[] state = connections.get(connection);
+        if (state != null) {
+            state[0] = busy ? 0 : System.nanoTime();
+        }
     }
 
     public void enqueue(Reply... more) {
@@ -113,9 +195,23 @@ public final class FakeDeepSeek {
         times.clear();
         requests.clear();
         authorizations.clear();
+        defaultReplies = null;
+        idleCloseMillis = 0;
+        closeReusedShare = 0;
     }
 
     private void handle(HttpServerRequest request) {
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        long[] state = connections.get(connection);
+        if (state != null && state[1]++ > 0 && closeReusedShare > 0
+                && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < closeReusedShare) {
+            reusedClosed.incrementAndGet();
+            connections.remove(connection);
+            connection.close(); // no response: the request met a connection the server had just closed
+            return;
+        }
+        busy(connection, true);
+        request.response().endHandler(v -> busy(connection, false));
         request.body().onSuccess(body -> {
             if (!request.path().endsWith("/chat/completions") || request.method().name().equals("GET")) {
                 request.response().setStatusCode(404).end("{\"error\":{\"message\":\"Not Found\"}}");
@@ -134,7 +230,8 @@ public final class FakeDeepSeek {
             String path = request.path();
             Reply reply = path.equals("/chat/completions") ? replies.poll()
                     : prefixedReplies.getOrDefault(path.substring(1, path.indexOf('/', 1)), new LinkedBlockingQueue<>()).poll();
-            play(request.response(), reply != null ? reply : Reply.stream(DEFAULT_ANSWER));
+            java.util.function.Supplier<Reply> made = defaultReplies;
+            play(request.response(), reply != null ? reply : made != null ? made.get() : Reply.stream(DEFAULT_ANSWER));
         });
     }
 
