@@ -1,6 +1,8 @@
 package io.parley.chat;
 
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import org.jboss.logging.Logger;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -14,6 +16,8 @@ import io.smallrye.mutiny.Uni;
 @WebSocket(path = "/ws/chat")
 public class ChatSocket {
 
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+
     private final ChatProtocol protocol;
 
     ChatSocket(ChatProtocol protocol) {
@@ -23,6 +27,12 @@ public class ChatSocket {
     @OnTextMessage
     Uni<Void> onFrame(WebSocketConnection connection, String frame) {
         return protocol.onFrame(connection, frame);
+    }
+
+    /** A client that vanishes (connection reset) is routine: it resumes with hello and lastSeq; no stack trace per socket. */
+    @OnError
+    void onError(WebSocketConnection connection, Throwable failure) {
+        LOG.debugf("customer socket %s failed: %s", connection.id(), failure.getMessage());
     }
 
     @OnClose

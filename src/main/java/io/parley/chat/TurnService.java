@@ -298,8 +298,19 @@ public class TurnService {
      * @param conversationId one conversation, or null for all
      */
     public void sweepInterrupted(UUID conversationId) {
-        for (Message m : store.sweepInterrupted(conversationId, active.keySet())) {
+        TurnStore.Sweep sweep = store.sweepInterrupted(conversationId, active.keySet());
+        for (Message m : sweep.swept()) {
             hub.deliver(m.conversationId, m, frames.message(m));
+        }
+        if (sweep.suspects()) {
+            // an owner's lock was free: gone for good only if it stays free through the grace, so look again then
+            vertx.setTimer(store.ownerGrace().toMillis() + 200, id -> onWorker(() -> {
+                try {
+                    sweepInterrupted(conversationId);
+                } catch (RuntimeException e) {
+                    LOG.warnf("follow-up sweep skipped, the periodic one does it: %s", e.getMessage());
+                }
+            }));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.answer.ModelAttempt;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 
 import javax.sql.DataSource;
@@ -31,9 +32,19 @@ public class TurnStore {
     private final TurnSql sql;
     private final Instance instance;
 
-    TurnStore(DataSource dataSource, ObjectMapper json, Instance instance) {
+    /** How long an owner's lock must stay free before its answers are swept: above the change feed's reconnect time. */
+    private final Duration ownerGrace;
+
+    TurnStore(DataSource dataSource, ObjectMapper json, Instance instance,
+              @ConfigProperty(name = "parley.conversation.owner-grace", defaultValue = "5s") Duration ownerGrace) {
         this.sql = new TurnSql(dataSource, json);
         this.instance = instance;
+        this.ownerGrace = ownerGrace;
+    }
+
+    /** How long after a sweep that found an owner's lock free the next one can tell whether it is gone. */
+    public Duration ownerGrace() {
+        return ownerGrace;
     }
 
     /**
@@ -156,7 +167,19 @@ public class TurnStore {
             }
             answer.role = Role.ASSISTANT;
             answer.msgId = null;
-            return sql.append(answer, attempt, false, instance.key(), now());
+            try {
+                return sql.append(answer, attempt, false, instance.key(), now());
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // the row was swept and the turn answered again meanwhile (a resend): that answer stands
+                Message answered = sql.completeAnswer(answer.conversationId, answer.replyTo);
+                if (answered == null) {
+                    throw e;
+                }
+                return answered;
+            }
         } catch (SQLException e) {
             throw new StorageException(e);
         }
@@ -180,25 +203,41 @@ public class TurnStore {
                 .doReturningWork(c -> sql.append(c, m, null, true, instance.key(), now()));
     }
 
+    /** What a sweep stored, and whether it saw owners it will judge dead only after {@code parley.conversation.owner-grace} (sweep again then). */
+    public record Sweep(List<Message> swept, boolean suspects) {
+    }
+
     /**
      * Answers left {@code streaming} that nobody will finish become stored, clearly marked
-     * {@code interrupted} answers with what the customer had seen: those of an instance that is gone
-     * (its advisory lock is free), and this instance's own that it no longer streams ({@code
-     * streamingHere} lacks them, for example after its final write failed for good). Each row is
-     * placed once, whoever sweeps at the same moment.
+     * {@code interrupted} answers with what the customer had seen: those of an instance that is gone,
+     * and this instance's own that it no longer streams ({@code streamingHere} lacks them, for
+     * example after its final write failed for good). Each row is placed once, whoever sweeps at the
+     * same moment.
+     * <p>
+     * An owner is gone when its advisory lock has been free for {@code parley.conversation.owner-grace}: a live instance
+     * whose change-feed connection dropped (a database restart, a network blip) takes its lock again
+     * within a few seconds, and its answers must not be swept meanwhile. The first sweep that finds an
+     * owner's lock free only notes the time ({@code suspects}); the caller sweeps again after the grace.
      *
      * @param conversationId one conversation, or null for all
      * @param streamingHere  the reserved rows this instance is streaming (or still writing) right now
      */
-    public List<Message> sweepInterrupted(UUID conversationId, Set<Long> streamingHere) {
+    public Sweep sweepInterrupted(UUID conversationId, Set<Long> streamingHere) {
         try {
             List<Message> swept = new ArrayList<>();
             Map<Long, Boolean> gone = new HashMap<>();
+            boolean suspects = false;
             OffsetDateTime settled = now().minus(OWN_ROW_SETTLES);
             for (Message m : sql.streaming(conversationId)) {
-                boolean abandoned = m.owner == null || (m.owner == instance.key()
-                        ? !streamingHere.contains(m.id) && m.createdAt.isBefore(settled)
-                        : gone.computeIfAbsent(m.owner, this::gone));
+                boolean abandoned;
+                if (m.owner == null) {
+                    abandoned = true;
+                } else if (m.owner == instance.key()) {
+                    abandoned = !streamingHere.contains(m.id) && m.createdAt.isBefore(settled);
+                } else {
+                    abandoned = gone.computeIfAbsent(m.owner, this::goneForGood);
+                    suspects |= !abandoned && freeSince.containsKey(m.owner);
+                }
                 if (abandoned) {
                     m.state = MessageState.INTERRUPTED;
                     m.source = m.source == null ? "model" : m.source;
@@ -208,10 +247,22 @@ public class TurnStore {
                     }
                 }
             }
-            return swept;
+            return new Sweep(swept, suspects);
         } catch (SQLException e) {
             throw new StorageException(e);
         }
+    }
+
+    /** When each owner's lock was first seen free by this instance (System.nanoTime). */
+    private final Map<Long, Long> freeSince = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean goneForGood(long owner) {
+        if (!gone(owner)) {
+            freeSince.remove(owner);
+            return false;
+        }
+        long first = freeSince.computeIfAbsent(owner, o -> System.nanoTime());
+        return System.nanoTime() - first >= ownerGrace.toNanos();
     }
 
     /** A row this instance reserved a moment ago may not be in its streaming set yet: it is left alone this long. */
