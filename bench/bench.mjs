@@ -113,7 +113,9 @@ let parley = await startParley();
 await sleep(2000);
 results.startup = { readyMs: parley.readyMs, startedInS: parley.startedIn, idleRssMb: rssMb(parley.child.pid) };
 console.log('startup', results.startup);
-const pgUrl = `postgresql://postgres:postgres@127.0.0.1:${parley.pgPort}/postgres`;
+// the embedded PostgreSQL accepts only the password Parley generated into its data folder (owner-only)
+const pgPassword = encodeURIComponent(readFileSync(path.join(dataDir, 'parley-password'), 'utf8').trim());
+const pgUrl = `postgresql://postgres:${pgPassword}@127.0.0.1:${parley.pgPort}/postgres`;
 const chatUrl = `ws://127.0.0.1:${parley.port}/ws/chat`;
 
 // baselines at the same concurrency as the load
