@@ -46,6 +46,13 @@ public interface ChatConfig {
     @WithDefault("15s")
     Duration catchUpEvery();
 
+    /**
+     * An answer whose intent confidence is below this is unsure. A second unsure answer in a row is
+     * replaced by a clarifying question that offers a person (see {@link Clarification}).
+     */
+    @WithDefault("0.5")
+    double lowConfidence();
+
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

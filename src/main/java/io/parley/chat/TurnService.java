@@ -79,8 +79,13 @@ public class TurnService {
         volatile boolean finished;
         /** When a failed final write stops being tried again (System.nanoTime). */
         volatile long giveUpWritingAt;
+        /** The answer before this turn's was unsure (see Clarification). */
+        final boolean lastAnswerUnsure;
+        /** This answer is unsure too: its text is replaced by a clarifying question. */
+        volatile boolean clarify;
 
-        ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas) {
+        ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas, boolean lastAnswerUnsure) {
+            this.lastAnswerUnsure = lastAnswerUnsure;
             this.answerId = answerId;
             this.conversationId = conversationId;
             this.customer = customer;
@@ -140,7 +145,8 @@ public class TurnService {
         if (reserved == null) {
             return; // already answered or being answered (here or on another instance)
         }
-        ActiveTurn t = new ActiveTurn(reserved, conversationId, customer, deltas(conversationId, customer.msgId));
+        ActiveTurn t = new ActiveTurn(reserved, conversationId, customer, deltas(conversationId, customer.msgId),
+                Clarification.lastAnswerUnsure(accepted.history(), chat.lowConfidence()));
         active.put(reserved, t);
         t.subscription = router.answer(new ModelRouter.Turn(conversationId, customer.msgId, customer.seq, customer.text,
                         session.locale(), accepted.history(), accepted.priority()))
@@ -157,8 +163,13 @@ public class TurnService {
         String turn = t.customer.msgId;
         if (event instanceof AnswerEvent.Head h) {
             t.deltas.flush();
+            // a second unsure answer in a row: the customer gets a clarifying question instead of another guess
+            t.clarify = t.lastAnswerUnsure && h.confidence() < chat.lowConfidence();
             hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
         } else if (event instanceof AnswerEvent.Text text) {
+            if (t.clarify) {
+                return;
+            }
             t.append(text.text());
             t.deltas.add(text.text());
             long now = System.nanoTime();
@@ -169,6 +180,13 @@ public class TurnService {
         } else if (event instanceof AnswerEvent.Done d) {
             t.deltas.flush(); // every delta before answer.end
             // a cut (max_tokens) or filtered answer is stored as incomplete, with a retry offered
+            if (t.clarify) {
+                StructuredAnswer question = Clarification.of(d.answer(), t.customer.text);
+                t.append(question.answer());
+                hub.broadcast(t.conversationId, frames.answerDelta(turn, question.answer()));
+                onWorker(() -> finish(t, question, d.stats(), d.attempt(), MessageState.COMPLETE, null));
+                return;
+            }
             boolean cut = d.truncated();
             onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), cut ? MessageState.INCOMPLETE : MessageState.COMPLETE,
                     cut ? "The answer was cut short. Send the same message again to retry this turn." : null));

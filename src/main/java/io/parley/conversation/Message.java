@@ -94,6 +94,6 @@ public class Message extends PanacheEntityBase {
 
     /** What the prompt needs of this message. */
     public HistoryItem asHistory() {
-        return new HistoryItem(seq, role, text);
+        return new HistoryItem(seq, role, text, confidence);
     }
 }

@@ -423,7 +423,7 @@ final class TurnSql {
 
     /** The prompt's context: up to {@code limit} stored messages up to {@code seq}, oldest first, without system notices. */
     private static List<HistoryItem> history(Connection c, UUID conversationId, long seq, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select seq, role, text from message where conversation_id = ? and seq <= ? "
+        try (PreparedStatement ps = c.prepareStatement("select seq, role, text, confidence from message where conversation_id = ? and seq <= ? "
                 + "and role <> 'system' order by seq desc limit ?")) {
             ps.setObject(1, conversationId);
             ps.setLong(2, seq);
@@ -431,7 +431,7 @@ final class TurnSql {
             List<HistoryItem> newestFirst = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    newestFirst.add(new HistoryItem(rs.getLong(1), Role.of(rs.getString(2)), rs.getString(3)));
+                    newestFirst.add(new HistoryItem(rs.getLong(1), Role.of(rs.getString(2)), rs.getString(3), (Double) rs.getObject(4)));
                 }
             }
             Collections.reverse(newestFirst);

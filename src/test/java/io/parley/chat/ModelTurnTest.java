@@ -54,6 +54,27 @@ class ModelTurnTest {
     }
 
     @Test
+    void aSecondUnsureAnswerInARowBecomesAClarifyingQuestionThatOffersAPerson() throws Exception {
+        String unsure = "{\"intent\": \"other\", \"confidence\": 0.2, \"entities\": [], \"sentiment\": \"neutral\", "
+                + "\"handoff\": false, \"answer\": \"Perhaps you mean the blue one.\", \"suggestions\": []}";
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(unsure));
+        deepSeek.enqueue(FakeDeepSeek.Reply.stream(unsure));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            JsonNode first = customer.send(Map.of("type", "message", "id", "vague-1", "text", "the thing from before"))
+                    .nextOfType("answer.end");
+            assertThat(first.path("text").asText()).isEqualTo("Perhaps you mean the blue one."); // one guess is allowed
+            List<JsonNode> second = customer.send(Map.of("type", "message", "id", "vague-2", "text", "no, the other thing"))
+                    .untilType("answer.end");
+            String shown = second.stream().filter(f -> f.path("type").asText().equals("answer.delta"))
+                    .map(f -> f.path("text").asText()).collect(Collectors.joining());
+            JsonNode end = second.get(second.size() - 1);
+            assertThat(shown).isEqualTo(end.path("text").asText()).doesNotContain("blue one").contains("a person");
+            assertThat(end.path("suggestions").toString()).contains("Talk to a person");
+        }
+    }
+
+    @Test
     void aCustomerWhoAsksForAPersonIsHandedOverWhateverTheModelSays() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
             String conversation = customer.send(Map.of("type", "hello", "locale", "zh-CN")).nextOfType("ready").path("conversationId").asText();

@@ -292,7 +292,7 @@ class TrustedAnswersTest {
 
     private StructuredAnswer done(String turnId) {
         ModelRouter.Turn turn = new ModelRouter.Turn(UUID.randomUUID(), turnId, 1, "a question " + turnId, "en",
-                List.of(new HistoryItem(1, Role.CUSTOMER, "a question " + turnId)), false);
+                List.of(new HistoryItem(1, Role.CUSTOMER, "a question " + turnId, null)), false);
         List<AnswerEvent> events = router.answer(turn).collect().asList().await().atMost(Duration.ofSeconds(20));
         return ((AnswerEvent.Done) events.get(events.size() - 1)).answer();
     }
