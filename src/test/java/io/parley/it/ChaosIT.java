@@ -2,7 +2,6 @@ package io.parley.it;
 
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.Sql;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,12 +54,10 @@ class ChaosIT {
     private static final double BREAK_BEFORE_TEXT = 0.05;
     private static final double BREAK_MID_TEXT = 0.05;
 
-    private final Path dataDir = Path.of("target", "chaos-postgres-" + System.currentTimeMillis()).toAbsolutePath();
-    private final int pgPort = ParleyProcess.freePort();
-    private final Sql sql = new Sql(() -> DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"));
+    private final ItDatabase db = new ItDatabase("chaos");
+    private final Sql sql = db.sql();
     private final long started = System.nanoTime();
     private FakeDeepSeek fake;
-    private volatile EmbeddedPostgres pg;
     private ParleyProcess a;
     private ParleyProcess b;
     private final List<String> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -80,9 +75,9 @@ class ChaosIT {
         });
         fake.closeIdleConnectionsAfter(2000);
         fake.closeReusedConnections(0.1);
-        pg = startPostgres();
+        db.start();
         Map<String, String> env = Map.ofEntries(
-                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl()),
+                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl()),
                 Map.entry("QUARKUS_DATASOURCE_USERNAME", "postgres"),
                 Map.entry("QUARKUS_DATASOURCE_PASSWORD", "postgres"),
                 Map.entry("PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port()),
@@ -102,7 +97,7 @@ class ChaosIT {
         a.start();
         b.start();
         System.out.printf("[chaos] started: postgres :%d, instance a :%d, instance b :%d, fake model :%d in %d s%n",
-                pgPort, a.port, b.port, fake.port(), elapsedS());
+                db.port(), a.port, b.port, fake.port(), elapsedS());
     }
 
     @AfterAll
@@ -112,9 +107,7 @@ class ChaosIT {
                 p.kill9();
             }
         }
-        if (pg != null) {
-            pg.close();
-        }
+        db.close();
         if (fake != null) {
             fake.close();
         }
@@ -146,9 +139,9 @@ class ChaosIT {
         awaitProgress(completed, total / 4, loadGone);
         awaitStreaming(5000);
         fault("database stopped (fast) with " + sql.count("select count(*) from message where state = 'streaming'") + " answers streaming");
-        pg.close();
+        db.stop();
         ParleyProcess.sleep(3000);
-        pg = startPostgres();
+        db.start();
         fault("database started again");
         awaitProgress(completed, total * 7 / 20, loadGone);
         fault("kill -9 instance a");
@@ -413,12 +406,5 @@ class ChaosIT {
         return URI.create(p.http().toString().replaceFirst("^http", "ws"));
     }
 
-    private EmbeddedPostgres startPostgres() throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(pgPort)
-                .setServerConfig("max_connections", "200").start();
-    }
 
-    private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
-    }
 }

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.ChatClient;
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.Sql;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +28,18 @@ import java.util.Map;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListenerLockLostIT {
 
-    private final Path dataDir = Path.of("target", "lock-postgres-" + System.currentTimeMillis()).toAbsolutePath();
-    private final int pgPort = ParleyProcess.freePort();
-    private final Sql sql = new Sql(() -> DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"));
+    private final ItDatabase db = new ItDatabase("lock");
+    private final Sql sql = db.sql();
     private FakeDeepSeek fake;
-    private EmbeddedPostgres pg;
     private ParleyProcess a;
     private ParleyProcess b;
 
     @BeforeAll
     void start() throws Exception {
         fake = FakeDeepSeek.startNew();
-        pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(pgPort).start();
+        db.start();
         Map<String, String> env = Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(),
+                "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
                 "PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port(),
@@ -64,9 +59,7 @@ class ListenerLockLostIT {
                 p.kill9();
             }
         }
-        if (pg != null) {
-            pg.close();
-        }
+        db.close();
         if (fake != null) {
             fake.close();
         }
@@ -138,7 +131,4 @@ class ListenerLockLostIT {
         }
     }
 
-    private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
-    }
 }

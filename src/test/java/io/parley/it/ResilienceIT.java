@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.testing.ChatClient;
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.Sql;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,8 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,19 +37,17 @@ class ResilienceIT {
 
     /** A new folder per run; zonky must not clean it itself, or stopping the server (the outage) would delete the data. */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private final Path dataDir = Path.of("target", "it-postgres-" + System.currentTimeMillis()).toAbsolutePath();
-    private final int pgPort = ParleyProcess.freePort();
+    private final ItDatabase db = new ItDatabase("it");
     private final FakeDeepSeek fake = FakeDeepSeek.get();
-    private EmbeddedPostgres pg;
     private ParleyProcess a;
     private ParleyProcess b;
-    private final Sql sql = new Sql(() -> DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"));
+    private final Sql sql = db.sql();
 
     @BeforeAll
     void start() throws Exception {
-        pg = startPostgres();
+        db.start();
         Map<String, String> env = Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(),
+                "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
                 "PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port(),
@@ -75,9 +70,7 @@ class ResilienceIT {
                 p.kill9();
             }
         }
-        if (pg != null) {
-            pg.close();
-        }
+        db.close();
     }
 
     @Test
@@ -225,10 +218,10 @@ class ResilienceIT {
             int refused = 0;
             for (int i = 0; i < n; i++) {
                 if (i == 2) {
-                    pg.close(); // the database goes away
+                    db.stop(); // the database goes away
                 }
                 if (i == 4) {
-                    pg = startPostgres(); // and comes back on the same port with the same data
+                    db.start(); // and comes back on the same port with the same data
                 }
                 String id = "outage-" + i;
                 // like any client: resend with the same id until the stored echo comes back
@@ -371,14 +364,7 @@ class ResilienceIT {
         }
     }
 
-    private EmbeddedPostgres startPostgres() throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(pgPort)
-                .setServerConfig("max_connections", "200").start();
-    }
 
-    private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
-    }
 
 
 }
