@@ -115,6 +115,10 @@ public class ChatProtocol {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    public void refuseBinary(WebSocketConnection connection) {
+        reject(connection, ErrorCode.BAD_FRAME, "Frames are JSON text; binary frames are not part of the protocol.");
+    }
+
     public void onClose(WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {

@@ -1,5 +1,6 @@
 package io.parley.chat;
 
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import org.jboss.logging.Logger;
@@ -27,6 +28,12 @@ public class ChatSocket {
     @OnTextMessage
     Uni<Void> onFrame(WebSocketConnection connection, String frame) {
         return protocol.onFrame(connection, frame);
+    }
+
+    /** The protocol is JSON text: a binary frame gets a clear error instead of silence; the connection goes on. */
+    @OnBinaryMessage
+    void onBinary(WebSocketConnection connection, io.vertx.core.buffer.Buffer frame) {
+        protocol.refuseBinary(connection);
     }
 
     /** A client that vanishes (connection reset) is routine: it resumes with hello and lastSeq; no stack trace per socket. */

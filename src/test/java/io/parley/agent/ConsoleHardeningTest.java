@@ -89,6 +89,8 @@ class ConsoleHardeningTest {
             var error = customer.send(Map.of("type", "message", "id", "nul", "text", "hello\u0000there")).nextOfType("error");
             assertThat(error.path("code").asText()).isEqualTo("bad_frame");
             assertThat(error.path("turn").asText()).isEqualTo("nul");
+            // a binary frame is not silently dropped either
+            assertThat(customer.sendBinary(new byte[] {1, 2, 3}).nextOfType("error").path("code").asText()).isEqualTo("bad_frame");
             // the connection goes on
             assertThat(customer.send(Map.of("type", "message", "id", "fine", "text", "hello")).nextOfType("message").path("id").asText())
                     .isEqualTo("fine");

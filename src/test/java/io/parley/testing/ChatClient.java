@@ -61,6 +61,11 @@ public final class ChatClient implements AutoCloseable {
         return this;
     }
 
+    public ChatClient sendBinary(byte[] frame) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(frame), true).join();
+        return this;
+    }
+
     public ChatClient send(Object frame) {
         return send(JSON.valueToTree(frame).toString());
     }
