@@ -76,22 +76,15 @@ class ChaosIT {
         fake.closeIdleConnectionsAfter(2000);
         fake.closeReusedConnections(0.1);
         db.start();
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl()),
-                Map.entry("QUARKUS_DATASOURCE_USERNAME", "postgres"),
-                Map.entry("QUARKUS_DATASOURCE_PASSWORD", "postgres"),
-                Map.entry("PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port()),
-                Map.entry("PARLEY_LLM_API_KEY", FakeDeepSeek.API_KEY),
-                Map.entry("PARLEY_LLM_RETRY_INITIAL_BACKOFF", "50ms"),
-                Map.entry("PARLEY_CHAT_CATCH_UP_EVERY", "2s"),
-                Map.entry("PARLEY_CONVERSATION_SWEEP_EVERY", "3s"),
+        Map<String, String> env = db.instanceEnv("chaos", fake.port(), Map.of(
+                "PARLEY_LLM_RETRY_INITIAL_BACKOFF", "50ms",
+                "PARLEY_CHAT_CATCH_UP_EVERY", "2s",
+                "PARLEY_CONVERSATION_SWEEP_EVERY", "3s",
                 // the breaker looks at 20 calls, not 6, and opens at 75 % failures: the streams broken on purpose
                 // here (10 %) and the bursts of stale kept-alive connections after a kill (each counts as a
                 // failure) must not turn the run into offline answers, or no answer would stream when faults land
-                Map.entry("PARLEY_LLM_CIRCUIT_BREAKER_REQUEST_VOLUME", "20"),
-                Map.entry("PARLEY_LLM_CIRCUIT_BREAKER_FAILURE_RATIO", "0.75"),
-                Map.entry("PARLEY_SESSION_KEY", "chaos-test-session-key-0123456789"),
-                Map.entry("PARLEY_AGENTS_ADMIN_PASSWORD", "chaos-admin-password"));
+                "PARLEY_LLM_CIRCUIT_BREAKER_REQUEST_VOLUME", "20",
+                "PARLEY_LLM_CIRCUIT_BREAKER_FAILURE_RATIO", "0.75"));
         a = new ParleyProcess("chaos-a", env);
         b = new ParleyProcess("chaos-b", env);
         a.start();
@@ -102,11 +95,7 @@ class ChaosIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (ParleyProcess p : new ParleyProcess[] {a, b}) {
-            if (p != null && p.alive()) {
-                p.kill9();
-            }
-        }
+        ParleyProcess.killAll(a, b);
         db.close();
         if (fake != null) {
             fake.close();

@@ -43,6 +43,23 @@ final class ItDatabase implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
+    /**
+     * What every packaged instance of a process-level test needs: this database, the fake model at
+     * {@code modelPort}, a shared session key and the first admin's password; {@code extra} adds to it.
+     */
+    java.util.Map<String, String> instanceEnv(String name, int modelPort, java.util.Map<String, String> extra) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + modelPort);
+        env.put("PARLEY_LLM_API_KEY", io.parley.testing.FakeDeepSeek.API_KEY);
+        env.put("PARLEY_SESSION_KEY", name + "-test-session-key-0123456789");
+        env.put("PARLEY_AGENTS_ADMIN_PASSWORD", name + "-admin-password");
+        env.putAll(extra);
+        return env;
+    }
+
     Sql sql() {
         return new Sql(() -> DriverManager.getConnection(jdbcUrl(), "postgres", "postgres"));
     }

@@ -38,14 +38,7 @@ class ListenerLockLostIT {
     void start() throws Exception {
         fake = FakeDeepSeek.startNew();
         db.start();
-        Map<String, String> env = Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                "QUARKUS_DATASOURCE_PASSWORD", "postgres",
-                "PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port(),
-                "PARLEY_LLM_API_KEY", FakeDeepSeek.API_KEY,
-                "PARLEY_SESSION_KEY", "lock-test-session-key-0123456789",
-                "PARLEY_AGENTS_ADMIN_PASSWORD", "lock-admin-password");
+        Map<String, String> env = db.instanceEnv("lock", fake.port(), Map.of());
         a = new ParleyProcess("lock-a", env);
         b = new ParleyProcess("lock-b", env);
         a.start();
@@ -54,11 +47,7 @@ class ListenerLockLostIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (ParleyProcess p : new ParleyProcess[] {a, b}) {
-            if (p != null && p.alive()) {
-                p.kill9();
-            }
-        }
+        ParleyProcess.killAll(a, b);
         db.close();
         if (fake != null) {
             fake.close();

@@ -29,6 +29,15 @@ final class ParleyProcess {
         this.env = env;
     }
 
+    /** Stops every instance that still runs, at once (a test's end). */
+    static void killAll(ParleyProcess... processes) throws InterruptedException {
+        for (ParleyProcess p : processes) {
+            if (p != null && p.alive()) {
+                p.kill9();
+            }
+        }
+    }
+
     URI http() {
         return URI.create("http://127.0.0.1:" + port + "/ws/chat");
     }

@@ -46,17 +46,10 @@ class ResilienceIT {
     @BeforeAll
     void start() throws Exception {
         db.start();
-        Map<String, String> env = Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                "QUARKUS_DATASOURCE_PASSWORD", "postgres",
-                "PARLEY_LLM_BASE_URL", "http://127.0.0.1:" + fake.port(),
-                "PARLEY_LLM_API_KEY", FakeDeepSeek.API_KEY,
+        Map<String, String> env = db.instanceEnv("resilience", fake.port(), Map.of(
                 "PARLEY_LLM_RETRY_INITIAL_BACKOFF", "50ms",
                 "PARLEY_CHAT_SHUTDOWN_GRACE", "6s",
-                "PARLEY_CHAT_CATCH_UP_EVERY", "2s",
-                "PARLEY_SESSION_KEY", "resilience-test-session-key-0123456789",
-                "PARLEY_AGENTS_ADMIN_PASSWORD", "resilience-admin-password");
+                "PARLEY_CHAT_CATCH_UP_EVERY", "2s"));
         a = new ParleyProcess("instance-a", env);
         b = new ParleyProcess("instance-b", env);
         a.start();
@@ -65,11 +58,7 @@ class ResilienceIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (ParleyProcess p : new ParleyProcess[] {a, b}) {
-            if (p != null && p.alive()) {
-                p.kill9();
-            }
-        }
+        ParleyProcess.killAll(a, b);
         db.close();
     }
 
