@@ -41,12 +41,13 @@ public final class FrameInput {
     /**
      * Whether text a person sent can be stored as it is: PostgreSQL's text refuses NUL, and UTF-8
      * cannot carry a lone UTF-16 surrogate. Refused with a clear error instead of a storage failure
-     * the client would retry forever.
+     * the client would retry forever. U+FFFD is refused too: Vert.x decodes a text frame that is not
+     * UTF-8 into it (before Parley sees the bytes), and damaged text must not be stored as if written.
      */
     public static boolean storable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == 0) {
+            if (c == 0 || c == '\uFFFD') {
                 return false;
             }
             if (Character.isSurrogate(c)) {
@@ -60,7 +61,7 @@ public final class FrameInput {
         return true;
     }
 
-    public static final String STORABLE_RULE = "Text may not contain NUL characters or broken Unicode.";
+    public static final String STORABLE_RULE = "Text must be valid UTF-8 and may not contain NUL characters or broken Unicode.";
 
     public static boolean validId(JsonNode id) {
         return id.isTextual() && MESSAGE_ID.matcher(id.asText()).matches();
