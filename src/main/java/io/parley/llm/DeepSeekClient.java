@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.parley.failure.SecretMask;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -168,9 +170,9 @@ public class DeepSeekClient {
         return root.toString();
     }
 
-    /** Removes the API key from any text that may reach a log or a customer. */
+    /** Removes the API key, whole or in part as providers echo it, from any text that may be stored or logged. */
     String scrub(String text) {
-        return text == null || apiKey.isBlank() ? text : text.replace(apiKey, "***");
+        return SecretMask.mask(text, List.of(apiKey));
     }
 
     /** One request's state; every callback runs on the same event-loop context. */
