@@ -1,6 +1,5 @@
 package io.parley.llm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,8 +27,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -247,9 +244,9 @@ public class DeepSeekClient {
             headerRequestId = response.getHeader("x-request-id");
             if (response.statusCode() != 200) {
                 int status = response.statusCode();
-                Long retryAfter = retryAfterMs(response.getHeader(HttpHeaders.RETRY_AFTER));
+                Long retryAfter = ProviderErrors.retryAfterMs(response.getHeader(HttpHeaders.RETRY_AFTER));
                 response.body().onComplete(b -> fail(new ProviderException(ProviderException.Kind.ofStatus(status),
-                        status, retryAfter, "HTTP " + status + ": " + errorMessage(b.succeeded() ? b.result().toString() : ""))));
+                        status, retryAfter, "HTTP " + status + ": " + ProviderErrors.message(json, b.succeeded() ? b.result().toString() : "", apiKey))));
                 return;
             }
             response.handler(buffer -> {
@@ -285,7 +282,7 @@ public class DeepSeekClient {
                 chunk = ChatChunk.parse(json.getFactory(), data);
             } catch (ChatChunk.ErrorEvent e) {
                 fail(new ProviderException(gotToken ? ProviderException.Kind.STREAM_BROKEN : ProviderException.Kind.SERVER_ERROR,
-                        200, null, "error in stream: " + errorMessage(data)));
+                        200, null, "error in stream: " + ProviderErrors.message(json, data, apiKey)));
                 return;
             } catch (java.io.IOException | RuntimeException e) {
                 fail(new ProviderException(ProviderException.Kind.STREAM_BROKEN, 200, null, "unreadable stream event"));
@@ -366,39 +363,6 @@ public class DeepSeekClient {
                 if (t >= 0) {
                     vertx.cancelTimer(t);
                 }
-            }
-        }
-
-        private String errorMessage(String body) {
-            String message = body;
-            try {
-                JsonNode node = json.readTree(body);
-                JsonNode m = node.path("error").path("message");
-                if (m.isTextual()) {
-                    message = m.asText();
-                } else if (node.path("message").isTextual()) {
-                    message = node.path("message").asText();
-                }
-            } catch (Exception ignored) {
-                // not JSON: keep the text
-            }
-            message = scrub(message == null ? "" : message.strip());
-            return message.length() > 300 ? message.substring(0, 300) + "…" : message;
-        }
-    }
-
-    static Long retryAfterMs(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return (long) (Double.parseDouble(header.trim()) * 1000);
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
-            } catch (RuntimeException ignored) {
-                return null;
             }
         }
     }
