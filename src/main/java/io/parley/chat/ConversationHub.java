@@ -149,6 +149,23 @@ public class ConversationHub implements ChangeFeed.Listener {
         }
     }
 
+    /**
+     * A stored message sent again to one connection (a resent message's echo or answer). While its
+     * replay has not reached it yet, the replay brings it in order instead: a frame with a later seq
+     * ahead of the replay would make the client take the rest of the replay for duplicates.
+     */
+    void sendStored(WebSocketConnection connection, Subscriber s, Message m, String frame) {
+        if (s == null) {
+            send(connection, frame);
+            return;
+        }
+        synchronized (s) {
+            if (!s.pumping || m.seq <= s.lastSent) {
+                send(s.connection, frame);
+            }
+        }
+    }
+
     /** A message stored outside the turn (a notice, an agent's reply) reaches this instance's connections. */
     void onStored(@Observes MessageStored event) {
         Message m = event.message();
