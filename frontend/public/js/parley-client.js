@@ -51,10 +51,12 @@ export class ParleySocket extends EventTarget {
       this.onOpen();
     };
     ws.onmessage = (e) => this.onFrame(JSON.parse(e.data));
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.onClose();
       if (this.closed) return;
+      // 1013: this client read too slowly for the server; it resumes after its last seq, after a longer pause
+      if (e.code === 1013) this.attempt = Math.max(this.attempt, 2);
       const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)];
       setTimeout(async () => {
         if (this.ws !== ws || this.closed) return;

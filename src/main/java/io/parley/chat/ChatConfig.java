@@ -53,6 +53,32 @@ public interface ChatConfig {
     @WithDefault("0.5")
     double lowConfidence();
 
+    /**
+     * Bytes of frames a connection may have queued but not yet written to its socket. A client that
+     * reads too slowly for its live frames is closed with 1013 (try again later) beyond it; it
+     * reconnects and resumes with {@code hello {token, lastSeq}}. Replay pauses at half of it.
+     */
+    @WithDefault("1048576")
+    int sendQueueBytes();
+
+    /** Stored messages read per query when a connection is replayed or caught up (a page, never the whole history). */
+    @WithDefault("100")
+    int replayPage();
+
+    /**
+     * How long a paused replay waits for its connection's queue to drain below a quarter of
+     * {@link #sendQueueBytes()}; a reader stalled longer is closed with 1013. No thread waits meanwhile.
+     */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /**
+     * A connection none of whose writes completed for this long is cut (see {@link WriteTimeout}); keep
+     * it above {@code quarkus.websockets-next.server.auto-ping-interval}, whose pings keep idle sockets writing.
+     */
+    @WithDefault("60s")
+    Duration writeTimeout();
+
     /** On SIGTERM, how long streaming answers may go on before they are stored as interrupted. */
     @WithDefault("10s")
     Duration shutdownGrace();

@@ -16,6 +16,11 @@ public final class Subscriber {
     /** An agent console (gets the customer's typing, not the agent's). */
     final boolean agent;
     long lastSent;
+    /**
+     * A replay or catch-up is reading pages from the database for it: live deliveries skip it and
+     * the pump sends them from the database, in order.
+     */
+    boolean pumping;
 
     Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent, boolean agent) {
         this.connection = connection;

@@ -122,9 +122,9 @@ public class TurnService {
         }
         Message customer = accepted.customer();
         if (accepted.duplicate()) {
-            hub.send(connection, frames.message(customer));
+            hub.sendStored(connection, session.subscriber(), customer, frames.message(customer));
             if (accepted.answer() != null) {
-                hub.send(connection, frames.answerEnd(turn, accepted.answer()));
+                hub.sendStored(connection, session.subscriber(), accepted.answer(), frames.answerEnd(turn, accepted.answer()));
                 return;
             }
             // a retry: if the answer was left streaming by an instance that died, store it as interrupted first

@@ -11,6 +11,7 @@ import org.postgresql.PGNotification;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.Properties;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -46,8 +47,7 @@ public class ChangeFeed {
     private final Instance instance;
     private final javax.sql.DataSource dataSource;
     private final String url;
-    private final String user;
-    private final String password;
+    private final Properties properties;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private volatile Connection connection;
@@ -56,12 +56,19 @@ public class ChangeFeed {
     ChangeFeed(Instance instance, javax.sql.DataSource dataSource,
                @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
                @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-               @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+               @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+               DatabaseTimeouts timeouts) {
         this.instance = instance;
         this.dataSource = dataSource;
         this.url = url;
-        this.user = user.orElse("");
-        this.password = password.orElse("");
+        this.properties = new Properties();
+        properties.setProperty("user", user.orElse(""));
+        properties.setProperty("password", password.orElse(""));
+        // a frozen database must not hang the feed in connect or LISTEN: it gives up and reconnects
+        String seconds = String.valueOf(Math.max(1, timeouts.networkTimeout().toSeconds()));
+        properties.setProperty("connectTimeout", seconds);
+        properties.setProperty("loginTimeout", seconds);
+        properties.setProperty("socketTimeout", seconds);
     }
 
     /** Tells the other instances that someone is typing (the agent's name, or null for the customer). Live only, never stored. */
@@ -99,7 +106,7 @@ public class ChangeFeed {
         long backoff = 250;
         boolean first = true;
         while (running) {
-            try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (Connection c = DriverManager.getConnection(url, properties)) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + TurnSql.CHANNEL);

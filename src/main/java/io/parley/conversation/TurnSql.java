@@ -391,11 +391,13 @@ final class TurnSql {
     }
 
     /** Stored messages after {@code seq}, in order. */
-    List<Message> after(UUID conversationId, long seq) throws SQLException {
+    /** At most {@code limit} messages after {@code seq}, in order: a page, never the whole history. */
+    List<Message> after(UUID conversationId, long seq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where conversation_id = ? and seq > ? order by seq")) {
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where conversation_id = ? and seq > ? order by seq limit ?")) {
             ps.setObject(1, conversationId);
             ps.setLong(2, seq);
+            ps.setInt(3, limit);
             return read(ps);
         }
     }

@@ -276,9 +276,10 @@ public class TurnStore {
         }
     }
 
-    public List<Message> messagesAfter(UUID conversationId, long seq) {
+    /** The next page of a conversation: up to {@code limit} stored messages after {@code seq}, oldest first. */
+    public List<Message> messagesAfter(UUID conversationId, long seq, int limit) {
         try {
-            return sql.after(conversationId, seq);
+            return sql.after(conversationId, seq, limit);
         } catch (SQLException e) {
             throw new StorageException(e);
         }

@@ -35,6 +35,15 @@ final class ItDatabase implements AutoCloseable {
         }
     }
 
+    /** The server's processes: the postmaster (first line of {@code postmaster.pid}) and its children. */
+    java.util.List<ProcessHandle> processes() throws IOException {
+        long pid = Long.parseLong(java.nio.file.Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("postmaster " + pid + " not running"));
+        java.util.List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+        all.add(0, postmaster);
+        return all;
+    }
+
     int port() {
         return port;
     }
