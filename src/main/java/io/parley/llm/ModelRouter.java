@@ -7,6 +7,7 @@ import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
 
 import io.parley.conversation.HistoryItem;
+import io.parley.limits.Limits;
 import io.parley.offline.OfflineEngine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -88,12 +89,14 @@ public class ModelRouter {
     private final Accounting accounting;
     private final LlmConfig config;
     private final AnswerRules rules;
+    private final Limits limits;
     private final Map<String, Tier> tiers = new LinkedHashMap<>();
     /** {@code provider|model} pairs that refused {@code response_format}: asked without it from then on. */
     private final Set<String> formatRefused = ConcurrentHashMap.newKeySet();
 
     ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
-                Accounting accounting, LlmConfig config) {
+                Accounting accounting, LlmConfig config, Limits limits) {
+        this.limits = limits;
         this.providers = providers;
         this.prompts = prompts;
         this.offline = offline;
@@ -143,7 +146,28 @@ public class ModelRouter {
                 return fromCache(hit.get());
             }
         }
+        if (overBudget(turn)) {
+            return offline.stream(turn.text(), turn.locale()); // an answer still, not an error: the rules and the knowledge base
+        }
         return Multi.createFrom().emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()));
+    }
+
+    /** The conversation has cost {@code parley.limits.model-calls-per-conversation} model requests already. */
+    private boolean overBudget(Turn turn) {
+        long calls;
+        try {
+            calls = accounting.calls(turn.conversationId());
+        } catch (RuntimeException e) {
+            LOG.warnf("request_id=%s model budget not checked (the database is away): %s", turn.turn(), e.getMessage());
+            return false;
+        }
+        if (calls < limits.modelCallsPerConversation()) {
+            return false;
+        }
+        LOG.infof("request_id=%s conversation=%s model_calls=%d resolution=\"over the model budget: answered offline\"",
+                turn.turn(), turn.conversationId(), calls);
+        accounting.overBudget();
+        return true;
     }
 
     private void next(Turn turn, Tier tier, int index, MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
@@ -166,6 +190,13 @@ public class ModelRouter {
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
                 () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent), DONE);
         Cancellable running = guarded.subscribe().with(done -> {
+            if (out.isCancelled()) {
+                // the caller dropped the turn while this request finished: its row would have gone with the answer
+                if (done.attempt() != null) {
+                    accounting.store(done.attempt());
+                }
+                return;
+            }
             if (turn.opening()) {
                 cache.putIfCacheable(tier.name(), turn.text(), turn.locale(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
@@ -218,6 +249,11 @@ public class ModelRouter {
         };
         Cancellable stream = provider.client().stream(request, tier.params())
                 .onTermination().invoke(closed)
+                // dropped before its end (shutdown, the caller gone): the provider bills it all the same
+                .onCancellation().invoke(() -> accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(),
+                        turn.customerSeq(), tier.name(), provider.name(), link.model(), number, assembly.stats(provider.name(), link.model()),
+                        new ProviderException(ProviderException.Kind.CANCELLED, 0, null, "dropped before the answer ended"),
+                        assembly.finishReason())))
                 .subscribe().with(
                 chunk -> {
                     for (AnswerEvent e : assembly.onChunk(chunk)) {
