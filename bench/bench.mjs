@@ -40,6 +40,9 @@ async function startParley() {
     env: { ...process.env, QUARKUS_HTTP_PORT: String(port), PARLEY_DB_DATA_DIR: dataDir,
       PARLEY_LLM_BASE_URL: `http://127.0.0.1:${model.port}`, PARLEY_LLM_API_KEY: 'bench-key',
       PARLEY_LLM_MAX_CONCURRENT: '5000', PARLEY_LLM_MAX_QUEUED: '5000', PARLEY_LLM_MAX_CONNECTIONS: '3000',
+      // every simulated customer comes from 127.0.0.1: the per-address and per-conversation limits are lifted
+      PARLEY_LIMITS_MESSAGES_PER_MINUTE: '1000000', PARLEY_LIMITS_SOCKETS_PER_ADDRESS: '1000000',
+      PARLEY_LIMITS_CONVERSATIONS_PER_HOUR: '100000000', PARLEY_LIMITS_MODEL_CALLS_PER_CONVERSATION: '1000000',
       QUARKUS_LOG_LEVEL: 'WARN', QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL: 'INFO', QUARKUS_LOG_CATEGORY__ORG_FLYWAYDB__LEVEL: 'INFO' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -181,11 +181,17 @@ export class ParleyClient extends ParleySocket {
         this.#stored(f, 'answer.end');
         break;
       case 'error':
-        if (f.code === 'unauthorized' && !this.identity) {
-          // the stored token no longer opens a conversation: start a new one
+        if (f.code === 'unauthorized' && !this.identity && !this.ready) {
+          // the stored token opens no conversation (the visitor never wrote, so none was stored): start afresh, quietly
           this.forget();
           this.lastSeq = 0;
           this.sendFrame(this.hello());
+          break;
+        }
+        if (f.code === 'rate_limited' && f.turn && this.pending.has(f.turn)) {
+          // not stored: the same message (same id, so never twice) goes again when the server said it may
+          const retry = () => { if (this.ready && this.pending.has(f.turn)) this.sendFrame({ type: 'message', id: f.turn, text: this.pending.get(f.turn) }); };
+          setTimeout(retry, Math.max(250, f.retryAfterMs || 1000));
         }
         this.emit('error', f);
         break;

@@ -12,12 +12,12 @@ const TEXT = {
     open: 'Open chat', close: 'Close chat', human: 'Talk to a person', offline: 'Connection lost. Reconnecting… Messages you send now go out when it is back.',
     typing: 'is typing…', support: 'Support', rate: 'How did we do?', rateSend: 'Rate', comment: 'Comment (optional)', unread: 'unread messages',
     connecting: 'connecting…', online: 'online', reconnecting: 'reconnecting…', newChat: 'New chat', newChatTitle: 'Start a new conversation',
-    retry: 'Retry', interrupted: '(interrupted)' },
+    retry: 'Retry', interrupted: '(interrupted)', slowDown: 'Too many messages at once. Yours is kept and sent again by itself shortly.' },
   zh: { title: '在线客服', greeting: '您好！请问有什么可以帮您？', placeholder: '请输入您的问题…', send: '发送',
     open: '打开聊天', close: '关闭聊天', human: '转人工', offline: '连接已断开，正在重连…现在发送的消息会在恢复后送达。',
     typing: '正在输入…', support: '客服', rate: '请为本次服务评分', rateSend: '提交', comment: '留言（可选）', unread: '条未读消息',
     connecting: '连接中…', online: '在线', reconnecting: '重连中…', newChat: '新对话', newChatTitle: '开始新的对话',
-    retry: '重试', interrupted: '（已中断）' },
+    retry: '重试', interrupted: '（已中断）', slowDown: '发送太频繁了。您的消息已保留，稍后会自动重新发送。' },
 };
 
 const CSS = `
@@ -232,7 +232,12 @@ export function mount(options, base) {
     b.dataset.seq = f.seq;
     if (f.kind) b.dataset.kind = f.kind;
     setText(b, f);
-    if (f.role === 'customer') { bubbles.set(`seq:${f.seq}`, b); rating.hidden = true; }
+    if (f.role === 'customer') {
+      bubbles.set(`seq:${f.seq}`, b);
+      rating.hidden = true;
+      bubbles.get(`e:limited:${f.id}`)?.remove(); // stored now: the slow-down notice has done its job
+      bubbles.delete(`e:limited:${f.id}`);
+    }
     if (f.role === 'assistant') {
       showChips(f.suggestions);
       b.classList.toggle('incomplete', Boolean(f.incomplete)); // cut short: Retry (on its error) resends the turn
@@ -297,6 +302,15 @@ export function mount(options, base) {
   });
   client.addEventListener('error', (e) => {
     const f = e.detail;
+    if (f.code === 'rate_limited' && f.turn) {
+      // the message stays on screen as pending and the client sends it again: one notice per message, gone once it is stored
+      const note = bubble(`e:limited:${f.turn}`, 'system');
+      note.classList.add('error', 'limited');
+      note.dataset.code = f.code;
+      textOf(note).textContent = t.slowDown;
+      scroll();
+      return;
+    }
     const note = bubble(`e:${Date.now()}:${Math.random()}`, 'system');
     note.classList.add('error');
     textOf(note).textContent = f.message;

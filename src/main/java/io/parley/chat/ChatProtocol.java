@@ -5,6 +5,8 @@ import io.parley.conversation.Conversations;
 import io.parley.failure.ErrorCode;
 import io.parley.failure.ParleyException;
 import io.parley.lifecycle.Handoff;
+import io.parley.limits.Limits;
+import io.parley.ops.ClientAddress;
 import io.parley.widget.Identity;
 
 
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +35,10 @@ public class ChatProtocol {
 
     private static final Logger LOG = Logger.getLogger(ChatProtocol.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("parley.session");
+    /** The client address a socket is counted under, set when it opened within the limit. */
+    private static final UserData.TypedKey<String> ADDRESS = new UserData.TypedKey<>("parley.address");
+    /** WebSocket close code 1013, "try again later": the client reconnects with backoff. */
+    static final int TRY_AGAIN_LATER = 1013;
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final ObjectMapper json;
@@ -42,9 +49,13 @@ public class ChatProtocol {
     private final ChatConfig config;
     private final Handoff handoff;
     private final Identity identity;
+    private final Limits limits;
+    private final ClientAddress clientAddress;
 
     ChatProtocol(ObjectMapper json, Frames frames, ConversationHub hub, Conversations conversations, TurnService turns, ChatConfig config,
-                 Handoff handoff, Identity identity) {
+                 Handoff handoff, Identity identity, Limits limits, ClientAddress clientAddress) {
+        this.limits = limits;
+        this.clientAddress = clientAddress;
         this.handoff = handoff;
         this.identity = identity;
         this.json = json;
@@ -61,6 +72,9 @@ public class ChatProtocol {
      * waits until the returned Uni completes.
      */
     public Uni<Void> onFrame(WebSocketConnection connection, String raw) {
+        if (connection.userData().get(ADDRESS) == null) {
+            return DONE; // refused at open (over the socket limit) and closing: its frames are not read
+        }
         if (tooLarge(raw)) {
             reject(connection, ErrorCode.TOO_LARGE, "Frames may be at most " + config.maxFrameBytes() + " bytes.");
             return DONE;
@@ -116,7 +130,28 @@ public class ChatProtocol {
     }
 
     public void refuseBinary(WebSocketConnection connection) {
+        if (connection.userData().get(ADDRESS) == null) {
+            return;
+        }
         reject(connection, ErrorCode.BAD_FRAME, "Frames are JSON text; binary frames are not part of the protocol.");
+    }
+
+    /**
+     * Counts the socket under its client address; over {@code parley.limits.sockets-per-address} it
+     * gets {@code error rate_limited} and is closed with 1013 (try again later).
+     */
+    public void onOpen(WebSocketConnection connection) {
+        String address = clientAddress.of(connection.handshakeRequest());
+        if (limits.openSocket(address)) {
+            connection.userData().put(ADDRESS, address);
+            return;
+        }
+        LOG.infof("customer socket from %s refused: too many open from that address", address);
+        hub.send(connection, frames.error(ErrorCode.RATE_LIMITED,
+                "Too many chat connections are open from your network. Close some tabs or try again shortly.", null, limits.socketRetryAfterMs()));
+        connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections from this address")).subscribe().with(ok -> {
+        }, failure -> {
+        });
     }
 
     public void onClose(WebSocketConnection connection) {
@@ -124,12 +159,16 @@ public class ChatProtocol {
         if (session != null) {
             hub.leave(session.subscriber());
         }
+        String address = connection.userData().remove(ADDRESS);
+        if (address != null) {
+            limits.closeSocket(address);
+        }
     }
 
     /**
-     * Opens the connection's conversation: a new one (no token), the token's, or a verified site
-     * user's (their identity opens it, and its token is replaced). Then {@code ready} and the replay
-     * of what came after {@code lastSeq}.
+     * Opens the connection's conversation: a new one (no token; stored only when the visitor first
+     * writes), the token's, or a verified site user's (their identity opens it, and its token is
+     * replaced). Then {@code ready} and the replay of what came after {@code lastSeq}.
      */
     private void hello(WebSocketConnection connection, JsonNode frame) {
         if (connection.userData().get(SESSION) != null) {
@@ -147,6 +186,7 @@ public class ChatProtocol {
         String site = connection.handshakeRequest().header("Origin");
         Optional<String> userId = optionalText(frame, "userId");
         Conversations.Opened opened;
+        boolean stored = true;
         if (userId.isPresent()) {
             if (userId.get().length() > 200 || !identity.verify(userId.get(), optionalText(frame, "userHash").orElse(null))) {
                 reject(connection, ErrorCode.UNAUTHORIZED, identity.configured()
@@ -156,7 +196,9 @@ public class ChatProtocol {
             }
             // the client's token is checked before opening replaces it: it resumes from lastSeq only in its own conversation
             Optional<UUID> resumed = token.flatMap(conversations::findByToken).map(c -> c.id);
-            opened = conversations.openForUser(userId.get(), locale, site);
+            Conversations.ForUser forUser = conversations.openForUser(userId.get(), locale, site);
+            opened = forUser.opened();
+            stored = forUser.stored();
             UUID id = opened.conversation().id;
             lastSeq = resumed.filter(id::equals).isPresent() ? lastSeq : 0;
         } else if (token.isPresent()) {
@@ -167,7 +209,8 @@ public class ChatProtocol {
             }
             opened = new Conversations.Opened(found.get(), token.get());
         } else {
-            opened = conversations.create(locale, site, null);
+            opened = conversations.draft(locale, site, null);
+            stored = false;
             lastSeq = 0;
         }
         Conversation c = opened.conversation();
@@ -176,7 +219,24 @@ public class ChatProtocol {
             turns.sweepInterrupted(c.id);
         }
         Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
-        connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber));
+        connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber, stored ? null : c,
+                connection.userData().get(ADDRESS)));
+    }
+
+    /**
+     * The session with its conversation stored: a draft is stored now (the visitor's first message or
+     * request for a person), within {@code parley.limits.conversations-per-hour} of the client address.
+     */
+    private Session stored(WebSocketConnection connection, Session session) {
+        if (session.draft() == null) {
+            return session;
+        }
+        String address = session.address() != null ? session.address() : clientAddress.of(connection.handshakeRequest());
+        limits.newConversation(address);
+        conversations.store(session.draft());
+        Session now = session.stored();
+        connection.userData().put(SESSION, now);
+        return now;
     }
 
     /** Checks a message frame on the event loop; returns the storing part (for a worker thread), or null if refused. */
@@ -206,15 +266,34 @@ public class ChatProtocol {
             return null;
         }
         String turn = id.asText();
+        try {
+            limits.message(session.conversationId()); // refused before any work: not stored, the same id may come again
+        } catch (ParleyException refused) {
+            hub.send(connection, frames.error(refused, turn));
+            return null;
+        }
         String body = text.asText().strip();
-        return () -> turns.onMessage(connection, session, turn, body);
+        return () -> {
+            Session s;
+            try {
+                s = stored(connection, session);
+            } catch (RuntimeException e) {
+                ParleyException failure = ParleyException.of(e);
+                if (failure.code() == ErrorCode.INTERNAL) {
+                    LOG.errorf(e, "request_id=%s conversation not stored", turn);
+                }
+                hub.send(connection, frames.error(failure, turn));
+                return;
+            }
+            turns.onMessage(connection, s, turn, body);
+        };
     }
 
     /** Relayed to agents watching the conversation, at most once a second per connection. */
     private void typing(WebSocketConnection connection) {
         Session session = session(connection);
-        if (session == null) {
-            return;
+        if (session == null || session.draft() != null) {
+            return; // nobody can watch a conversation that is not stored yet
         }
         if (FrameInput.typingAllowed(connection)) {
             hub.typing(session.conversationId(), false, null);
@@ -225,6 +304,7 @@ public class ChatProtocol {
     private void handoff(WebSocketConnection connection, JsonNode frame) {
         Session session = session(connection);
         if (session != null) {
+            session = stored(connection, session); // asking for a person starts the conversation, as a first message does
             String reason = optionalText(frame, "reason").map(r -> r.length() > 200 ? r.substring(0, 200) : r).orElse("customer asked for a person");
             handoff.request(session.conversationId(), "customer", reason);
         }
@@ -238,6 +318,10 @@ public class ChatProtocol {
         JsonNode score = frame.path("score");
         if (!score.isIntegralNumber() || score.asInt() < 1 || score.asInt() > 5) {
             reject(connection, ErrorCode.BAD_FRAME, "\"score\" must be a whole number from 1 to 5.");
+            return;
+        }
+        if (session.draft() != null) {
+            reject(connection, ErrorCode.NOT_ALLOWED, "Only a resolved conversation can be rated.");
             return;
         }
         String comment = optionalText(frame, "comment").orElse(null);

@@ -3,6 +3,7 @@ package io.parley.chat;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
 import org.jboss.logging.Logger;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -23,6 +24,13 @@ public class ChatSocket {
 
     ChatSocket(ChatProtocol protocol) {
         this.protocol = protocol;
+    }
+
+    /** On the event loop: counting the socket under its address needs no database. */
+    @OnOpen
+    @io.smallrye.common.annotation.NonBlocking
+    void onOpen(WebSocketConnection connection) {
+        protocol.onOpen(connection);
     }
 
     @OnTextMessage

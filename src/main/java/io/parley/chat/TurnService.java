@@ -11,10 +11,9 @@ import io.parley.failure.ErrorCode;
 import io.parley.failure.ParleyException;
 import io.parley.lifecycle.Handoff;
 import io.parley.llm.AnswerInterruptedException;
+import io.parley.llm.Accounting;
 import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
-
-
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -50,12 +49,14 @@ public class TurnService {
     private final ChatConfig chat;
     private final Vertx vertx;
     private final Handoff handoff;
+    private final Accounting accounting;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
     TurnService(TurnStore store, ConversationHub hub, Frames frames, ModelRouter router, LlmConfig llm, ChatConfig chat,
-                Vertx vertx, Handoff handoff) {
+                Vertx vertx, Handoff handoff, Accounting accounting) {
         this.handoff = handoff;
+        this.accounting = accounting;
         this.chat = chat;
         this.vertx = vertx;
         this.store = store;
@@ -246,7 +247,10 @@ public class TurnService {
 
     private void finish(ActiveTurn t, StructuredAnswer a, CallStats s, ModelAttempt attempt, MessageState state, String errorText) {
         if (!claim(t)) {
-            return; // already stored (graceful shutdown got there first)
+            if (attempt != null) {
+                accounting.store(attempt); // already stored (graceful shutdown got there first); the request still counts
+            }
+            return;
         }
         Message m = new Message();
         m.conversationId = t.conversationId;
@@ -297,6 +301,9 @@ public class TurnService {
                 vertx.setTimer(delay, id -> onWorker(() -> store(t, m, attempt, errorText, tries + 1)));
             } else {
                 active.remove(t.answerId);
+                if (attempt != null) {
+                    accounting.store(attempt); // the answer is left to the sweep; its model request keeps its row
+                }
             }
             return;
         }

@@ -33,31 +33,42 @@ public class Conversations {
     public record Opened(Conversation conversation, String token) {
     }
 
-    /** A new conversation: one INSERT, no entity (every new visitor pays for it). */
-    public Opened create(String locale, String site, String externalUserId) {
-        Opened opened = fresh(locale, site, externalUserId);
-        turns.insert(opened.conversation());
-        return opened;
+    /**
+     * A new conversation that is not stored yet: {@link #store} stores it when the visitor first
+     * writes, so visitors who never write leave nothing in the agents' inbox. Its id and token are
+     * final: the token opens the conversation once it is stored.
+     */
+    public Opened draft(String locale, String site, String externalUserId) {
+        return fresh(locale, site, externalUserId);
+    }
+
+    /** Stores a {@link #draft}: one INSERT, no entity. Storing the same draft again changes nothing (a retry after a lost reply). */
+    public void store(Conversation draft) {
+        turns.insert(draft);
     }
 
     /**
-     * A verified site user's conversation: their latest one that is not closed, or a new one. Its
-     * token is replaced (only a hash is kept, so the old one cannot be returned): the user's devices
-     * open it with their identity, not with the token.
+     * A verified site user's conversation: their latest one that is not closed, or a {@link #draft}.
+     * The token of a stored one is replaced (only a hash is kept, so the old one cannot be returned):
+     * the user's devices open it with their identity, not with the token.
+     *
+     * @return the conversation and its token, and whether it is stored already
      */
     @Transactional
-    public Opened openForUser(String externalUserId, String locale, String site) {
+    public ForUser openForUser(String externalUserId, String locale, String site) {
         Optional<Conversation> latest = conversations.find(
                 "externalUserId = ?1 and status <> ?2 order by updatedAt desc", externalUserId, ConversationStatus.CLOSED).firstResultOptional();
         if (latest.isEmpty()) {
-            Opened opened = fresh(locale, site, externalUserId);
-            conversations.persist(opened.conversation());
-            return opened;
+            return new ForUser(fresh(locale, site, externalUserId), false);
         }
         Conversation c = conversations.lock(latest.get().id);
         String token = newToken();
         c.tokenHash = hash(token);
-        return new Opened(c, token);
+        return new ForUser(new Opened(c, token), true);
+    }
+
+    /** A verified user's conversation: {@code stored} false for a {@link #draft}. */
+    public record ForUser(Opened opened, boolean stored) {
     }
 
     @Transactional

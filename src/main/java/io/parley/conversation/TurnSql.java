@@ -367,7 +367,7 @@ final class TurnSql {
     void insert(Conversation conversation) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into conversation (id, token_hash, status, locale, priority, last_seq, "
-                     + "created_at, updated_at, site, external_user_id) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                     + "created_at, updated_at, site, external_user_id) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?) on conflict (id) do nothing")) {
             ps.setObject(1, conversation.id);
             ps.setString(2, conversation.tokenHash);
             ps.setString(3, conversation.status.wire());

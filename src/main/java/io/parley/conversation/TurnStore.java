@@ -30,6 +30,7 @@ import java.util.UUID;
 public class TurnStore {
 
     private final TurnSql sql;
+    private final DataSource dataSource;
     private final Instance instance;
 
     /** How long an owner's lock must stay free before its answers are swept: above the change feed's reconnect time. */
@@ -38,6 +39,7 @@ public class TurnStore {
     TurnStore(DataSource dataSource, ObjectMapper json, Instance instance,
               @ConfigProperty(name = "parley.conversation.owner-grace", defaultValue = "5s") Duration ownerGrace) {
         this.sql = new TurnSql(dataSource, json);
+        this.dataSource = dataSource;
         this.instance = instance;
         this.ownerGrace = ownerGrace;
     }
@@ -178,7 +180,24 @@ public class TurnStore {
                 if (answered == null) {
                     throw e;
                 }
+                if (attempt != null) {
+                    sql.insertAttempt(attempt); // this answer is not stored, but its model request was made: it is accounted
+                }
                 return answered;
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** Model requests recorded for the conversation so far (its {@code llm_call} rows: answered, failed or cancelled). */
+    public long modelCalls(UUID conversationId) {
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("select count(*) from llm_call where conversation_id = ?")) {
+            ps.setObject(1, conversationId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         } catch (SQLException e) {
             throw new StorageException(e);

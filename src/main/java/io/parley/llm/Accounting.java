@@ -8,6 +8,7 @@ import io.parley.answer.CallStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -54,16 +55,35 @@ public class Accounting {
         }
     }
 
-    /** Metrics now, and the row: written at once, off the event loop. */
+    /** Metrics now, and the row: written at once, off the event loop (see {@link #store}). */
     public void record(Attempt a) {
-        ModelAttempt row = account(a);
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            try {
-                turns.recordAttempt(row);
-            } catch (RuntimeException e) {
-                LOG.warnf("request_id=%s could not store the model attempt row: %s", a.turn(), e.getMessage());
-            }
-        });
+        store(account(a));
+    }
+
+    /**
+     * Writes an attempt's row off the event loop, again with backoff for about half a minute when the
+     * database is busy or away: every request made is billed, so every one keeps its row.
+     */
+    public void store(ModelAttempt row) {
+        Uni.createFrom().item(() -> {
+                    turns.recordAttempt(row);
+                    return row;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(8)).atMost(6)
+                .subscribe().with(ok -> {
+                }, e -> LOG.warnf("request_id=%s could not store the model attempt row: %s", row.turn(), e.getMessage()));
+    }
+
+    /** Model requests this conversation has cost (its rows). */
+    public long calls(UUID conversationId) {
+        return turns.modelCalls(conversationId);
+    }
+
+    /** Counts a turn answered offline because its conversation spent its model budget. */
+    public void overBudget() {
+        Counter.builder("parley.llm.over.budget").description("Turns answered offline because their conversation spent its model budget")
+                .register(metrics).increment();
     }
 
     /** Metrics now; the row is returned for the caller to store with the answer (one transaction fewer per turn). */

@@ -88,12 +88,14 @@ public class ModelRouter {
     private final Accounting accounting;
     private final LlmConfig config;
     private final AnswerRules rules;
+    private final ModelBudget budget;
     private final Map<String, Tier> tiers = new LinkedHashMap<>();
     /** {@code provider|model} pairs that refused {@code response_format}: asked without it from then on. */
     private final Set<String> formatRefused = ConcurrentHashMap.newKeySet();
 
     ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
-                Accounting accounting, LlmConfig config) {
+                Accounting accounting, LlmConfig config, ModelBudget budget) {
+        this.budget = budget;
         this.providers = providers;
         this.prompts = prompts;
         this.offline = offline;
@@ -143,7 +145,14 @@ public class ModelRouter {
                 return fromCache(hit.get());
             }
         }
-        return Multi.createFrom().emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()));
+        if (!budget.reserve(turn.conversationId(), turn.turn())) {
+            LOG.infof("request_id=%s conversation=%s resolution=\"over the model budget (parley.limits.model-calls-per-conversation): answered offline\"",
+                    turn.turn(), turn.conversationId());
+            accounting.overBudget();
+            return offline.stream(turn.text(), turn.locale()); // an answer still, not an error: the rules and the knowledge base
+        }
+        return Multi.createFrom().<AnswerEvent>emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()))
+                .onTermination().invoke(() -> budget.release(turn.conversationId(), turn.turn()));
     }
 
     private void next(Turn turn, Tier tier, int index, MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
@@ -163,9 +172,18 @@ public class ModelRouter {
             return;
         }
         AtomicInteger attempts = new AtomicInteger();
+        // this link's streams: the guard does not pass a cancellation on to the attempt it runs, so they are cancelled directly
+        List<Cancellable> streams = new CopyOnWriteArrayList<>();
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
-                () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent), DONE);
+                () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent, streams), DONE);
         Cancellable running = guarded.subscribe().with(done -> {
+            if (out.isCancelled()) {
+                // the caller dropped the turn while this request finished: its row would have gone with the answer
+                if (done.attempt() != null) {
+                    accounting.store(done.attempt());
+                }
+                return;
+            }
             if (turn.opening()) {
                 cache.putIfCacheable(tier.name(), turn.text(), turn.locale(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
@@ -182,14 +200,16 @@ public class ModelRouter {
             next(turn, tier, index + 1, out, textSent);
         });
         // the caller cancelling (an early call dropped, shutdown) aborts the request to the provider
-        out.onTermination(running::cancel);
+        out.onTermination(() -> {
+            running.cancel();
+            streams.forEach(Cancellable::cancel); // a finished stream ignores it; a dropped one is accounted as cancelled
+        });
     }
 
     /** One request to one provider: events go straight to the customer; the Uni ends with the finished answer. */
     private Uni<AnswerEvent.Done> attempt(Turn turn, Tier tier, Link link, Provider provider, int number,
-                                          MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent) {
+                                          MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent, List<Cancellable> running) {
         return Uni.createFrom().emitter(result -> {
-            List<Cancellable> running = new CopyOnWriteArrayList<>();
             String key = provider.name() + "|" + link.model();
             LlmConfig.ResponseFormat format = formatRefused.contains(key) ? LlmConfig.ResponseFormat.none : provider.responseFormat();
             request(turn, tier, link, provider, number, out, textSent, result, running, format);
@@ -210,6 +230,7 @@ public class ModelRouter {
                 fallbackText(turn));
         ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()), prompts.responseFormat(format));
         provider.activeStreams().incrementAndGet();
+        budget.spend(turn.conversationId(), turn.turn());
         AtomicBoolean open = new AtomicBoolean(true);
         Runnable closed = () -> {
             if (open.compareAndSet(true, false)) {
@@ -218,6 +239,11 @@ public class ModelRouter {
         };
         Cancellable stream = provider.client().stream(request, tier.params())
                 .onTermination().invoke(closed)
+                // dropped before its end (shutdown, the caller gone): the provider bills it all the same
+                .onCancellation().invoke(() -> accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(),
+                        turn.customerSeq(), tier.name(), provider.name(), link.model(), number, assembly.stats(provider.name(), link.model()),
+                        new ProviderException(ProviderException.Kind.CANCELLED, 0, null, "dropped before the answer ended"),
+                        assembly.finishReason())))
                 .subscribe().with(
                 chunk -> {
                     for (AnswerEvent e : assembly.onChunk(chunk)) {

@@ -25,7 +25,9 @@ public class ProviderException extends RuntimeException {
         IDLE_TIMEOUT(false),
         TOTAL_TIMEOUT(false),
         /** The stream ended or broke before {@code data: [DONE]}, or sent an error object. */
-        STREAM_BROKEN(false);
+        STREAM_BROKEN(false),
+        /** Parley dropped the request before its answer ended (shutdown, a superseded call): still billed, so accounted. */
+        CANCELLED(false);
 
         public final boolean retryable;
 

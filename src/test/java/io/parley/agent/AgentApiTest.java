@@ -42,6 +42,7 @@ class AgentApiTest {
         String token;
         try (ChatClient customer = ChatClient.connect(chat)) {
             token = customer.send(Map.of("type", "hello")).nextOfType("ready").path("token").asText();
+            customer.send(Map.of("type", "message", "id", "first", "text", "hello")).nextOfType("answer.end"); // stores the conversation
         }
         RestAssured.get("/api/inbox").then().statusCode(401);
         RestAssured.given().header("Authorization", "Bearer " + token).get("/api/inbox").then().statusCode(401);

@@ -72,7 +72,7 @@ class DurabilityTest {
     @Test
     void aLostNotificationIsCaughtUpBySeq() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
-            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            String conversation = started(customer);
             long first = storeElsewhere(conversation, "agent", "one", false);
             long second = storeElsewhere(conversation, "agent", "two", false);
             assertThat(customer.quietFor(300)).isTrue(); // nothing announced them
@@ -121,7 +121,7 @@ class DurabilityTest {
     @Test
     void aResentMessageOnAnOpenConnectionRetriesATurnWhoseInstanceDied() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
-            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            String conversation = started(customer);
             // another instance stored this message and began answering it, then died (its lock is free)
             long customerSeq = storeElsewhere(conversation, "customer", "refund for AB1234567 please", true, "orphaned-turn");
             customer.nextOfType("message");
@@ -170,7 +170,7 @@ class DurabilityTest {
     @Test
     void aDeadInstancesAnswersAreSweptWhileAnotherSweepProbesTheSameInstance() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
-            String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            String conversation = started(customer);
             long customerSeq = storeElsewhere(conversation, "customer", "hello?", true, "probed-turn");
             customer.nextOfType("message");
             deadAnswer(conversation, customerSeq, "dead-answer-3", "Hel", 987654323L);
@@ -193,7 +193,7 @@ class DurabilityTest {
     void twoSweepsAtOnceStoreAnInterruptedAnswerOnceUnderOneSeq() throws Exception {
         String conversation;
         try (ChatClient customer = ChatClient.connect(chat)) {
-            conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            conversation = started(customer);
         }
         long customerSeq = storeElsewhere(conversation, "customer", "anyone there?", false, "swept-twice");
         deadAnswer(conversation, customerSeq, "dead-answer-4", "Yes", 987654324L);
@@ -307,6 +307,13 @@ class DurabilityTest {
             JsonNode refused = customer.send(Map.of("type", "message", "id", "closed", "text", "hello?")).nextOfType("error");
             assertThat(refused.path("code").asText()).isEqualTo("conversation_closed");
         }
+    }
+
+    /** A conversation the customer has written in (so it is stored), with its first turn answered; its id. */
+    private static String started(ChatClient customer) {
+        String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+        customer.send(Map.of("type", "message", "id", "opening", "text", "hello")).nextOfType("answer.end");
+        return conversation;
     }
 
     private long storeElsewhere(String conversation, String role, String text, boolean notify) throws Exception {

@@ -97,7 +97,9 @@ class OfflineTurnTest {
     void twoTabsOnOneConversationBothSeeEveryFrameLive() {
         try (ChatClient tab1 = ChatClient.connect(chat); ChatClient tab2 = ChatClient.connect(chat)) {
             String token = tab1.send(Map.of("type", "hello")).nextOfType("ready").path("token").asText();
-            tab2.send(Map.of("type", "hello", "token", token, "lastSeq", 0)).nextOfType("ready");
+            // the conversation is stored at its first message: only then does its token open it in another tab
+            long seen = tab1.send(Map.of("type", "message", "id", "first-of-tab-1", "text", "你好")).nextOfType("answer.end").path("seq").asLong();
+            tab2.send(Map.of("type", "hello", "token", token, "lastSeq", seen)).nextOfType("ready");
 
             tab1.send(Map.of("type", "message", "id", "from-tab-1", "text", "我要退款"));
             JsonNode echoOnTab2 = tab2.nextOfType("message");

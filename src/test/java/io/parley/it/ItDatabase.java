@@ -65,6 +65,10 @@ final class ItDatabase implements AutoCloseable {
         env.put("PARLEY_LLM_API_KEY", io.parley.testing.FakeDeepSeek.API_KEY);
         env.put("PARLEY_SESSION_KEY", name + "-test-session-key-0123456789");
         env.put("PARLEY_AGENTS_ADMIN_PASSWORD", name + "-admin-password");
+        // every simulated customer comes from 127.0.0.1 and sends as fast as it can: the customer limits are not what these test
+        env.put("PARLEY_LIMITS_MESSAGES_PER_MINUTE", "100000");
+        env.put("PARLEY_LIMITS_SOCKETS_PER_ADDRESS", "100000");
+        env.put("PARLEY_LIMITS_CONVERSATIONS_PER_HOUR", "1000000");
         env.putAll(extra);
         return env;
     }

@@ -31,12 +31,19 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private ChatClient(URI uri, String cookie, String origin) {
+        this(uri, cookie, origin, null);
+    }
+
+    private ChatClient(URI uri, String cookie, String origin, String forwardedFor) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (cookie != null) {
             builder.header("Cookie", cookie);
         }
         if (origin != null) {
             builder.header("Origin", origin); // as a browser on that site would send it
+        }
+        if (forwardedFor != null) {
+            builder.header("X-Forwarded-For", forwardedFor); // as a reverse proxy in front of Parley adds it
         }
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
@@ -49,6 +56,11 @@ public final class ChatClient implements AutoCloseable {
     /** Opens a socket as a page on {@code origin} would (and with a cookie, when given). */
     public static ChatClient connect(URI httpUrl, String cookie, String origin) {
         return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), cookie, origin);
+    }
+
+    /** Opens a socket through a proxy that says the client is {@code forwardedFor} (believed only from a trusted proxy). */
+    public static ChatClient connectFrom(URI httpUrl, String forwardedFor) {
+        return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), null, null, forwardedFor);
     }
 
     /** Opens {@code /ws/chat} on the app under test, given its HTTP URL. */
