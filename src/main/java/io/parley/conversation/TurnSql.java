@@ -1,11 +1,6 @@
 package io.parley.conversation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.answer.EntityValue;
 import io.parley.answer.ModelAttempt;
-import io.parley.answer.Usage;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -16,9 +11,7 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,29 +27,12 @@ final class TurnSql {
 
     static final String CHANNEL = "parley_messages";
 
-    private static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, intent_source, confidence, "
-            + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
-            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind";
-    /** The answer's fields, in the order {@link #bindAnswer} binds them. */
-    private static final String ANSWER_FIELDS = "intent, intent_source, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
-            + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id";
-    private static final String ANSWER_VALUES = "?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
-    /** A model attempt's row, as {@code insert ... select} so that an answer's statement can embed it. */
-    private static final String ATTEMPT = "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, "
-            + "http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
-            + "cache_miss_tokens, reasoning_tokens, cost, created_at, finish_reason) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
-
-    private static final TypeReference<List<EntityValue>> ENTITIES = new TypeReference<>() {
-    };
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-
     private final DataSource dataSource;
-    private final ObjectMapper json;
+    private final MessageRows rows;
 
-    TurnSql(DataSource dataSource, ObjectMapper json) {
+    TurnSql(DataSource dataSource, MessageRows rows) {
         this.dataSource = dataSource;
-        this.json = json;
+        this.rows = rows;
     }
 
     /** A new customer message stored, the answer reserved when the bot answers, other instances told. */
@@ -156,12 +132,12 @@ final class TurnSql {
 
     /** The message stored under a client-made id, or null. */
     Message byMsgId(UUID conversationId, String msgId) throws SQLException {
-        return one("select " + COLUMNS + " from message where conversation_id = ? and msg_id = ?", conversationId, msgId);
+        return one("select " + MessageRows.COLUMNS + " from message where conversation_id = ? and msg_id = ?", conversationId, msgId);
     }
 
     /** The complete answer to the message at {@code replyTo}, or null. */
     Message completeAnswer(UUID conversationId, long replyTo) throws SQLException {
-        return one("select " + COLUMNS + " from message where conversation_id = ? and reply_to = ? and role = 'assistant' "
+        return one("select " + MessageRows.COLUMNS + " from message where conversation_id = ? and reply_to = ? and role = 'assistant' "
                 + "and state = 'complete'", conversationId, replyTo);
     }
 
@@ -213,7 +189,7 @@ final class TurnSql {
                           u as (update message set (seq, created_at, text, state, %s) = ((select last_seq from s), ?, ?, ?, %s)
                                 where id = (select id from r) and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
                      select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u"""
-                     .formatted(ANSWER_FIELDS, ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from u))"))) {
+                     .formatted(MessageRows.ANSWER_FIELDS, MessageRows.ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + MessageRows.ATTEMPT + " where exists (select 1 from u))"))) {
             c.setAutoCommit(true);
             int i = 1;
             ps.setLong(i++, answerId);
@@ -221,9 +197,9 @@ final class TurnSql {
             ps.setObject(i++, now);
             ps.setString(i++, answer.text);
             ps.setString(i++, answer.state.wire());
-            i = bindAnswer(ps, i, answer);
+            i = rows.bindAnswer(ps, i, answer);
             if (attempt != null) {
-                i = bindAttempt(ps, i, attempt);
+                i = MessageRows.bindAttempt(ps, i, attempt);
             }
             bindNotify(ps, i, answer.conversationId, instance);
             try (ResultSet rs = ps.executeQuery()) {
@@ -252,8 +228,8 @@ final class TurnSql {
                      m as (insert into message (conversation_id, seq, msg_id, role, text, reply_to, state, created_at, author, kind, %s)
                            select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
                 select m.id, m.seq, pg_notify(?, ? || ':' || m.seq || ':' || ?) from m"""
-                .formatted(touch ? ", updated_at = ?" : "", ANSWER_FIELDS, ANSWER_VALUES,
-                        attempt == null ? "" : ",\n l as (" + ATTEMPT + " where exists (select 1 from m))"))) {
+                .formatted(touch ? ", updated_at = ?" : "", MessageRows.ANSWER_FIELDS, MessageRows.ANSWER_VALUES,
+                        attempt == null ? "" : ",\n l as (" + MessageRows.ATTEMPT + " where exists (select 1 from m))"))) {
             int i = 1;
             if (touch) {
                 ps.setObject(i++, now);
@@ -269,9 +245,9 @@ final class TurnSql {
             ps.setObject(i++, now);
             ps.setString(i++, m.author);
             ps.setString(i++, m.kind);
-            i = bindAnswer(ps, i, m);
+            i = rows.bindAnswer(ps, i, m);
             if (attempt != null) {
-                i = bindAttempt(ps, i, attempt);
+                i = MessageRows.bindAttempt(ps, i, attempt);
             }
             bindNotify(ps, i, m.conversationId, instance);
             try (ResultSet rs = ps.executeQuery()) {
@@ -295,45 +271,10 @@ final class TurnSql {
 
     /** A model attempt that produced no stored answer (it failed, or another link answered). */
     void insertAttempt(ModelAttempt attempt) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ATTEMPT)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MessageRows.ATTEMPT)) {
             c.setAutoCommit(true);
-            bindAttempt(ps, 1, attempt);
+            MessageRows.bindAttempt(ps, 1, attempt);
             ps.executeUpdate();
-        }
-    }
-
-    /** Answers being streamed (of one conversation, or of all when null), by any instance. */
-    List<Message> streaming(UUID conversationId) throws SQLException {
-        String sql = "select " + COLUMNS + " from message where state = 'streaming'" + (conversationId == null ? "" : " and conversation_id = ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (conversationId != null) {
-                ps.setObject(1, conversationId);
-            }
-            return read(ps);
-        }
-    }
-
-    /** The message with this row id, or null. */
-    Message byId(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where id = ?")) {
-            ps.setLong(1, id);
-            List<Message> found = read(ps);
-            return found.isEmpty() ? null : found.get(0);
-        }
-    }
-
-    /**
-     * Whether the instance with this key is gone: the exclusive advisory lock it holds for its whole
-     * life (ChangeFeed) is free. Probed with a shared lock, so probes at the same moment (several
-     * sweeps, several instances) never make each other see a dead instance alive.
-     */
-    boolean gone(long instance) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared(?)")) {
-            c.setAutoCommit(true);
-            ps.setLong(1, instance);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
         }
     }
 
@@ -390,33 +331,6 @@ final class TurnSql {
         }
     }
 
-    /** Stored messages after {@code seq}, in order. */
-    /** At most {@code limit} messages after {@code seq}, in order: a page, never the whole history. */
-    List<Message> after(UUID conversationId, long seq, int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from message where conversation_id = ? and seq > ? order by seq limit ?")) {
-            ps.setObject(1, conversationId);
-            ps.setLong(2, seq);
-            ps.setInt(3, limit);
-            return read(ps);
-        }
-    }
-
-    /** The last stored seq of each conversation (one query for many). */
-    Map<UUID, Long> lastSeqs(List<UUID> ids) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, last_seq from conversation where id = any(?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            Map<UUID, Long> out = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getObject(1, UUID.class), rs.getLong(2));
-                }
-            }
-            return out;
-        }
-    }
-
     List<HistoryItem> history(UUID conversationId, long seq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return history(c, conversationId, seq, limit);
@@ -445,7 +359,7 @@ final class TurnSql {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, conversationId);
             ps.setObject(2, key);
-            List<Message> found = read(ps);
+            List<Message> found = rows.read(ps);
             return found.isEmpty() ? null : found.get(0);
         }
     }
@@ -457,117 +371,9 @@ final class TurnSql {
         }
     }
 
-    private int bindAnswer(PreparedStatement ps, int i, Message m) throws SQLException {
-        ps.setString(i++, m.intent);
-        ps.setString(i++, m.intentSource);
-        ps.setObject(i++, m.confidence, Types.DOUBLE);
-        ps.setString(i++, toJson(m.entities));
-        ps.setString(i++, toJson(m.suggestions));
-        ps.setString(i++, m.sentiment);
-        ps.setObject(i++, m.handoff, Types.BOOLEAN);
-        ps.setString(i++, m.source);
-        ps.setString(i++, m.provider);
-        ps.setString(i++, m.model);
-        return bindUsage(ps, i, m.usage == null ? new Usage() : m.usage);
-    }
-
-    private static int bindUsage(PreparedStatement ps, int i, Usage u) throws SQLException {
-        ps.setObject(i++, u.promptTokens, Types.INTEGER);
-        ps.setObject(i++, u.completionTokens, Types.INTEGER);
-        ps.setObject(i++, u.cacheHitTokens, Types.INTEGER);
-        ps.setObject(i++, u.cacheMissTokens, Types.INTEGER);
-        ps.setObject(i++, u.firstTokenMs, Types.INTEGER);
-        ps.setObject(i++, u.totalMs, Types.INTEGER);
-        ps.setString(i++, u.requestId);
-        return i;
-    }
-
-    private static int bindAttempt(PreparedStatement ps, int i, ModelAttempt a) throws SQLException {
-        Usage u = a.usage();
-        ps.setObject(i++, a.conversationId());
-        ps.setString(i++, a.turn());
-        ps.setLong(i++, a.replyTo());
-        ps.setString(i++, a.tier());
-        ps.setString(i++, a.provider());
-        ps.setString(i++, a.model());
-        ps.setInt(i++, a.number());
-        ps.setString(i++, a.outcome());
-        ps.setObject(i++, a.httpStatus(), Types.INTEGER);
-        ps.setString(i++, a.errorMessage());
-        ps.setString(i++, u.requestId);
-        ps.setObject(i++, u.firstTokenMs, Types.INTEGER);
-        ps.setObject(i++, u.totalMs, Types.INTEGER);
-        ps.setObject(i++, u.promptTokens, Types.INTEGER);
-        ps.setObject(i++, u.completionTokens, Types.INTEGER);
-        ps.setObject(i++, u.cacheHitTokens, Types.INTEGER);
-        ps.setObject(i++, u.cacheMissTokens, Types.INTEGER);
-        ps.setObject(i++, a.reasoningTokens(), Types.INTEGER);
-        ps.setBigDecimal(i++, a.cost());
-        ps.setObject(i++, a.at());
-        ps.setString(i++, a.finishReason());
-        return i;
-    }
-
     private static void bindNotify(PreparedStatement ps, int i, UUID conversationId, long instance) throws SQLException {
         ps.setString(i++, CHANNEL);
         ps.setString(i++, conversationId.toString());
         ps.setString(i, Long.toString(instance));
-    }
-
-    private List<Message> read(PreparedStatement ps) throws SQLException {
-        List<Message> list = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Message m = new Message();
-                m.id = rs.getLong("id");
-                m.conversationId = rs.getObject("conversation_id", UUID.class);
-                m.seq = (Long) rs.getObject("seq");
-                m.msgId = rs.getString("msg_id");
-                m.role = Role.of(rs.getString("role"));
-                m.text = rs.getString("text");
-                m.replyTo = (Long) rs.getObject("reply_to");
-                m.state = MessageState.of(rs.getString("state"));
-                m.createdAt = rs.getObject("created_at", OffsetDateTime.class);
-                m.intent = rs.getString("intent");
-                m.intentSource = rs.getString("intent_source");
-                m.confidence = (Double) rs.getObject("confidence");
-                m.entities = fromJson(rs.getString("entities"), ENTITIES);
-                m.suggestions = fromJson(rs.getString("suggestions"), STRINGS);
-                m.sentiment = rs.getString("sentiment");
-                m.handoff = (Boolean) rs.getObject("handoff");
-                m.source = rs.getString("source");
-                m.provider = rs.getString("provider");
-                m.model = rs.getString("model");
-                m.usage.promptTokens = (Integer) rs.getObject("prompt_tokens");
-                m.usage.completionTokens = (Integer) rs.getObject("completion_tokens");
-                m.usage.cacheHitTokens = (Integer) rs.getObject("cache_hit_tokens");
-                m.usage.cacheMissTokens = (Integer) rs.getObject("cache_miss_tokens");
-                m.usage.firstTokenMs = (Integer) rs.getObject("first_token_ms");
-                m.usage.totalMs = (Integer) rs.getObject("total_ms");
-                m.usage.requestId = rs.getString("request_id");
-                m.owner = (Long) rs.getObject("owner");
-                m.author = rs.getString("author");
-                m.kind = rs.getString("kind");
-                list.add(m);
-            }
-        }
-        return list;
-    }
-
-    /** Entities and suggestions are lists of plain values: writing them cannot fail. */
-    private String toJson(Object value) {
-        try {
-            return value == null ? null : json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unwritable JSON column", e);
-        }
-    }
-
-    private <T> T fromJson(String value, TypeReference<T> type) {
-        try {
-            return value == null ? null : json.readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable JSON column: " + e.getMessage(), e);
-        }
     }
 }

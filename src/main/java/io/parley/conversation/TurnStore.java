@@ -30,6 +30,7 @@ import java.util.UUID;
 public class TurnStore {
 
     private final TurnSql sql;
+    private final MessageReads reads;
     private final DataSource dataSource;
     private final Instance instance;
 
@@ -38,7 +39,9 @@ public class TurnStore {
 
     TurnStore(DataSource dataSource, ObjectMapper json, Instance instance,
               @ConfigProperty(name = "parley.conversation.owner-grace", defaultValue = "5s") Duration ownerGrace) {
-        this.sql = new TurnSql(dataSource, json);
+        MessageRows rows = new MessageRows(json);
+        this.sql = new TurnSql(dataSource, rows);
+        this.reads = new MessageReads(dataSource, rows);
         this.dataSource = dataSource;
         this.instance = instance;
         this.ownerGrace = ownerGrace;
@@ -163,7 +166,7 @@ public class TurnStore {
             if (stored != null) {
                 return stored;
             }
-            Message row = sql.byId(answerId);
+            Message row = reads.byId(answerId);
             if (row != null && row.seq != null && row.state != MessageState.INTERRUPTED) {
                 return row; // an earlier try committed though its reply was lost: stored once, not twice
             }
@@ -247,7 +250,7 @@ public class TurnStore {
             Map<Long, Boolean> gone = new HashMap<>();
             boolean suspects = false;
             OffsetDateTime settled = now().minus(OWN_ROW_SETTLES);
-            for (Message m : sql.streaming(conversationId)) {
+            for (Message m : reads.streaming(conversationId)) {
                 boolean abandoned;
                 if (m.owner == null) {
                     abandoned = true;
@@ -289,7 +292,7 @@ public class TurnStore {
 
     private boolean gone(long owner) {
         try {
-            return sql.gone(owner);
+            return reads.gone(owner);
         } catch (SQLException e) {
             throw new StorageException(e);
         }
@@ -298,7 +301,7 @@ public class TurnStore {
     /** The next page of a conversation: up to {@code limit} stored messages after {@code seq}, oldest first. */
     public List<Message> messagesAfter(UUID conversationId, long seq, int limit) {
         try {
-            return sql.after(conversationId, seq, limit);
+            return reads.after(conversationId, seq, limit);
         } catch (SQLException e) {
             throw new StorageException(e);
         }
@@ -319,7 +322,7 @@ public class TurnStore {
             return Map.of();
         }
         try {
-            return sql.lastSeqs(ids);
+            return reads.lastSeqs(ids);
         } catch (SQLException e) {
             throw new StorageException(e);
         }
