@@ -298,17 +298,20 @@ class ModelPathTest {
     void aPriorityConversationGoesToThePremiumTier() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
             String conversation = customer.send(Map.of("type", "hello")).nextOfType("ready").path("conversationId").asText();
+            // stored at its first message (on the default tier)
+            customer.send(Map.of("type", "message", "id", "before-vip", "text", "hello")).nextOfType("answer.end");
+            await().until(() -> calls(conversation).size() == 1);
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("update conversation set priority = true where id = ?::uuid")) {
                 ps.setString(1, conversation);
                 ps.executeUpdate();
             }
             customer.send(Map.of("type", "message", "id", "vip", "text", "hi")).nextOfType("answer.end");
-            // the connection did not know of the change: a call made early on the default tier was dropped
-            // once the stored message showed the priority, and the answer came from the premium tier
+            // the connection did not know of the change: the stored message showed the priority, and the
+            // answer came from the premium tier
             assertThat(fake.requests()).anySatisfy(r -> assertThat(r.path("model").asText()).isEqualTo("deepseek-v4-pro"));
-            await().until(() -> calls(conversation).size() == 1);
-            assertThat(calls(conversation).get(0).get("tier")).isEqualTo("premium");
-            assertThat(calls(conversation).get(0).get("model")).isEqualTo("deepseek-v4-pro");
+            await().until(() -> calls(conversation).size() == 2);
+            assertThat(calls(conversation).get(1).get("tier")).isEqualTo("premium");
+            assertThat(calls(conversation).get(1).get("model")).isEqualTo("deepseek-v4-pro");
         }
     }
 
