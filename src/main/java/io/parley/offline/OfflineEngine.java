@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ public class OfflineEngine {
     private final EntityExtractor entities;
     private final Duration streamDelay;
 
+    @Inject
     OfflineEngine(OfflineConfig config, ObjectMapper json) {
         this(config, json, Clock.systemDefaultZone());
     }
