@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * What the classifier sees of a message, the same for training and for customers: Chinese as single
  * characters and character pairs (no dictionary, so typos and new words still share most features),
- * English as Porter stems and stem pairs, emoji, a question mark, and the types of entities found.
+ * English as Porter stems and stem pairs, emoji, and the types of entities found. (A question mark is
+ * left out: every intent has questions, and off-topic ones made it a sign of "other".)
  */
 final class Features {
 
@@ -41,9 +42,7 @@ final class Features {
                 word.appendCodePoint(cp);
             } else {
                 flushWord(word, stems);
-                if (cp == '?') {
-                    out.add("p=?");
-                } else if (Character.getType(cp) == Character.OTHER_SYMBOL) {
+                if (Character.getType(cp) == Character.OTHER_SYMBOL) {
                     out.add("e=" + new String(Character.toChars(cp)));
                 }
             }
