@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * How well offline understanding does on labelled messages it was not trained on: accuracy,
  * precision and recall per intent, the confusion matrix, and how well its confidence matches how
  * often it is right (expected calibration error). Run as a command on TSV or JSONL files:
- * {@code java -cp 'target/quarkus-app/app/*:target/quarkus-app/lib/main/*' io.parley.offline.Evaluation FILE...}
+ * {@code java -cp 'target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*' io.parley.offline.Evaluation FILE...}
  */
 public final class Evaluation {
 
