@@ -40,7 +40,7 @@ final class IntentClassifier {
         params.put(TrainingParameters.ALGORITHM_PARAM, QNTrainer.MAXENT_QN_VALUE);
         // each feature counts even when seen once: a few hundred short sentences per language is little data
         params.put(TrainingParameters.CUTOFF_PARAM, 1);
-        params.put(TrainingParameters.ITERATIONS_PARAM, 50);
+        params.put(TrainingParameters.ITERATIONS_PARAM, 30);
         // a little L2 keeps weights small, so probabilities stay modest on text unlike the training set;
         // 0.05 did best on the development split (src/test/resources/offline/dev-split.tsv), where
         // the trainer has converged by 30 iterations

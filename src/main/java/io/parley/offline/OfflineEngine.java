@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +31,7 @@ import java.util.regex.Pattern;
  * the business's own), entities from patterns, answers from templates, in Chinese and English. Used
  * when no API key is configured and as the last fallback.
  */
-@Startup // training starts with Parley, not on the first customer's turn
+@Startup // trained while Parley starts, not on the first customer's turn
 @ApplicationScoped
 public class OfflineEngine {
 
@@ -40,7 +39,7 @@ public class OfflineEngine {
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
-    private final CompletableFuture<IntentDetector> intents;
+    private final IntentDetector intents;
     private final EntityExtractor entities;
     private final Duration streamDelay;
 
@@ -50,19 +49,11 @@ public class OfflineEngine {
     }
 
     OfflineEngine(OfflineConfig config, ObjectMapper json, Clock clock) {
-        Rules rules = load(config.rulesFile(), json); // a broken rules file stops the start, not a customer's turn
-        // trained beside the start (about a second of CPU), so ready time does not wait for it; a turn
-        // arriving before it is done waits for it, once
-        this.intents = CompletableFuture.supplyAsync(() -> {
-            long started = System.nanoTime();
-            IntentDetector detector = IntentDetector.train(rules, config.minConfidence());
-            LOG.infof("Offline classifier trained on %d examples in %d ms", detector.trainedOn(), (System.nanoTime() - started) / 1_000_000);
-            return detector;
-        }, task -> {
-            Thread t = new Thread(task, "parley-offline-training");
-            t.setDaemon(true);
-            t.start();
-        });
+        long started = System.nanoTime();
+        // trained while Parley starts (about a second of CPU), before any turn can ask: a turn never
+        // waits for it, and no training competes with the first turns for the processor
+        this.intents = IntentDetector.train(load(config.rulesFile(), json), config.minConfidence());
+        LOG.infof("Offline classifier trained on %d examples in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
         this.entities = new EntityExtractor(clock);
         this.streamDelay = config.streamDelay();
     }
@@ -70,7 +61,7 @@ public class OfflineEngine {
     public StructuredAnswer answer(String text, String locale) {
         String language = language(text, locale);
         List<EntityValue> found = entities.extract(text);
-        IntentDetector.Detected detected = intents.join().detect(text, found);
+        IntentDetector.Detected detected = intents.detect(text, found);
         Rules.IntentRule rule = detected.rule();
         String answer = render(rule, found, language);
         List<String> suggestions = rule.suggestions() == null ? List.of() : rule.suggestions().getOrDefault(language, List.of());
