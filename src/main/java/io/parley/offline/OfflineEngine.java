@@ -7,72 +7,65 @@ import io.parley.answer.CallStats;
 import io.parley.answer.StructuredAnswer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Answers without a model: intents from keyword rules, entities from patterns, answers from templates,
- * in Chinese and English. Used when no API key is configured and as the last fallback.
+ * Answers without a model: intents from a classifier trained at startup on the shipped examples (and
+ * the business's own), entities from patterns, answers from templates, in Chinese and English. Used
+ * when no API key is configured and as the last fallback.
  */
+@Startup // trained while Parley starts, not on the first customer's turn
 @ApplicationScoped
 public class OfflineEngine {
 
+    private static final Logger LOG = Logger.getLogger(OfflineEngine.class);
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
-    private final Rules rules;
-    private final EntityExtractor entities = new EntityExtractor();
+    private final IntentDetector intents;
+    private final EntityExtractor entities;
     private final Duration streamDelay;
 
+    @Inject
     OfflineEngine(OfflineConfig config, ObjectMapper json) {
-        this.rules = load(config, json);
+        this(config, json, Clock.systemDefaultZone());
+    }
+
+    OfflineEngine(OfflineConfig config, ObjectMapper json, Clock clock) {
+        long started = System.nanoTime();
+        // trained while Parley starts (about a second of CPU), before any turn can ask: a turn never
+        // waits for it, and no training competes with the first turns for the processor
+        this.intents = IntentDetector.train(load(config.rulesFile(), json), config.minConfidence());
+        LOG.infof("Offline classifier trained on %d examples in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
+        this.entities = new EntityExtractor(clock);
         this.streamDelay = config.streamDelay();
     }
 
     public StructuredAnswer answer(String text, String locale) {
         String language = language(text, locale);
         List<EntityValue> found = entities.extract(text);
-        String lower = text.toLowerCase(Locale.ROOT);
-        Rules.IntentRule best = null;
-        double bestScore = 0;
-        for (Rules.IntentRule rule : rules.intents()) {
-            double score = 0;
-            for (String keyword : rule.keywords()) {
-                if (lower.contains(keyword)) {
-                    score += 1;
-                }
-            }
-            if (score > 0 && rule.entityHints() != null) {
-                for (EntityValue e : found) {
-                    if (rule.entityHints().contains(e.type())) {
-                        score += 0.5;
-                    }
-                }
-            }
-            if (score > bestScore) {
-                best = rule;
-                bestScore = score;
-            }
-        }
-        if (best == null) {
-            best = fallbackRule(found);
-            bestScore = best.name().equals(rules.fallbackIntent()) ? 0 : 0.5;
-        }
-        double confidence = bestScore == 0 ? 0.3 : Math.min(0.95, 0.55 + 0.15 * bestScore);
-        String answer = render(best, found, language);
-        List<String> suggestions = best.suggestions() == null ? List.of() : best.suggestions().getOrDefault(language, List.of());
-        return new StructuredAnswer(best.name(), confidence, found, "neutral", best.handoff(), suggestions, answer);
+        IntentDetector.Detected detected = intents.detect(text, found);
+        Rules.IntentRule rule = detected.rule();
+        String answer = render(rule, found, language);
+        List<String> suggestions = rule.suggestions() == null ? List.of() : rule.suggestions().getOrDefault(language, List.of());
+        return new StructuredAnswer(rule.name(), detected.confidence(), found, "neutral", rule.handoff(), suggestions, answer);
     }
 
     /** The offline answer as a stream: head first, then the words with a short pause, then the whole. */
@@ -118,19 +111,6 @@ public class OfflineEngine {
         return out;
     }
 
-    private Rules.IntentRule fallbackRule(List<EntityValue> found) {
-        // no keyword matched: an entity alone still says something ("AB1234567?" is about an order)
-        for (EntityValue e : found) {
-            for (Rules.IntentRule rule : rules.intents()) {
-                if (rule.entityHints() != null && rule.entityHints().contains(e.type())) {
-                    return rule;
-                }
-            }
-        }
-        return rules.intents().stream().filter(r -> r.name().equals(rules.fallbackIntent())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("offline rules lack the fallback intent " + rules.fallbackIntent()));
-    }
-
     private static String render(Rules.IntentRule rule, List<EntityValue> found, String language) {
         for (Rules.Template t : rule.templates()) {
             List<String> requires = t.requires() == null ? List.of() : t.requires();
@@ -158,10 +138,11 @@ public class OfflineEngine {
         return !latin && locale != null && locale.toLowerCase(Locale.ROOT).startsWith("zh") ? "zh" : "en";
     }
 
-    private static Rules load(OfflineConfig config, ObjectMapper json) {
+    /** The rules from the given file, or the built-in ones. */
+    static Rules load(Optional<String> rulesFile, ObjectMapper json) {
         try {
-            if (config.rulesFile().isPresent()) {
-                return validate(json.readValue(Files.readAllBytes(Path.of(config.rulesFile().get())), Rules.class));
+            if (rulesFile.isPresent()) {
+                return validate(json.readValue(Files.readAllBytes(Path.of(rulesFile.get())), Rules.class));
             }
             try (InputStream in = OfflineEngine.class.getClassLoader().getResourceAsStream("offline/rules.json")) {
                 return validate(json.readValue(in, Rules.class));
@@ -172,8 +153,13 @@ public class OfflineEngine {
     }
 
     private static Rules validate(Rules rules) {
+        if (rules.intents().stream().noneMatch(r -> r.name().equals(rules.fallbackIntent()))) {
+            throw new IllegalStateException("offline rules lack the fallback intent " + rules.fallbackIntent());
+        }
         for (Rules.IntentRule r : rules.intents()) {
-            r.keywords().replaceAll(k -> k.toLowerCase(Locale.ROOT));
+            if (r.keywords() != null) {
+                r.keywords().replaceAll(k -> k.toLowerCase(Locale.ROOT));
+            }
             if (r.templates() == null || r.templates().stream().noneMatch(t -> t.requires() == null || t.requires().isEmpty())) {
                 throw new IllegalStateException("offline intent " + r.name() + " needs a template without requirements");
             }
