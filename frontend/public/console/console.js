@@ -61,7 +61,15 @@ $('#signin').addEventListener('submit', async (e) => {
   $('#signin-error').textContent = '';
   const res = await fetch('/j_security_check', { method: 'POST', credentials: 'same-origin',
     body: new URLSearchParams(new FormData(e.target)) });
-  if (res.ok) { $('#password').value = ''; start(); } else { $('#signin-error').textContent = 'Wrong username or password.'; }
+  if (res.ok) { $('#password').value = ''; start(); return; }
+  // 429: too many failed sign-ins from here; the problem's detail says how long to wait
+  let detail = 'Wrong username or password.';
+  if (res.status === 429) {
+    try { detail = (await res.json()).detail; } catch { detail = 'Too many failed sign-ins. Try again later.'; }
+  } else if (res.status !== 401) {
+    detail = `Sign-in failed (${res.status}).`;
+  }
+  $('#signin-error').textContent = detail;
 });
 
 $('#signout').addEventListener('click', async () => {

@@ -36,7 +36,7 @@ public class SignInGuard implements IdentityProvider<UsernamePasswordAuthenticat
 
     @Override
     public int priority() {
-        return 1000; // before quarkus-security-jpa's provider, which checks the password
+        return 2000; // ahead of quarkus-security-jpa's provider (the default, 1001), which checks the password
     }
 
     @Override
