@@ -382,6 +382,18 @@ async function loadAgents() {
   $('#agents').replaceChildren(...agents.map((a) => {
     const tr = el('tr');
     tr.append(el('td', null, a.username), el('td', null, a.displayName), el('td', null, a.role), el('td', null, when(a.lastSeenAt) || '—'));
+    // disabling ends the account's sessions at once (every instance) and stops it signing in
+    const access = el('td');
+    if (a.username !== state.me.username) {
+      const toggle = el('button', null, a.disabled ? 'Enable' : 'Disable');
+      toggle.type = 'button';
+      toggle.addEventListener('click', async () => {
+        await api(`/api/agents/${encodeURIComponent(a.username)}/status`, { method: 'PUT', body: JSON.stringify({ disabled: !a.disabled }) });
+        await loadAgents();
+      });
+      access.append(toggle);
+    }
+    tr.append(access);
     return tr;
   }));
 }
