@@ -3,7 +3,7 @@ package io.parley.agent;
 import io.parley.failure.ParleyException;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.ext.web.RoutingContext;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -46,8 +46,12 @@ public class AgentResource {
     private final Sessions sessions;
     private final SessionGuard guard;
     private final AgentHub consoles;
+    /** The HTTP exchange, for the session cookies (kept out of the method signatures the OpenAPI document shows). */
+    private final CurrentVertxRequest exchange;
 
-    AgentResource(AgentAccounts accounts, SecurityIdentity identity, Sessions sessions, SessionGuard guard, AgentHub consoles) {
+    AgentResource(AgentAccounts accounts, SecurityIdentity identity, Sessions sessions, SessionGuard guard, AgentHub consoles,
+                  CurrentVertxRequest exchange) {
+        this.exchange = exchange;
         this.accounts = accounts;
         this.identity = identity;
         this.sessions = sessions;
@@ -65,14 +69,14 @@ public class AgentResource {
     @PUT
     @Path("/me/password")
     @Operation(summary = "Change the signed-in agent's password: ends the agent's other sessions, this one goes on")
-    public Response changePassword(PasswordChange change, RoutingContext rc) {
+    public Response changePassword(PasswordChange change) {
         if (change == null) {
             throw ParleyException.badInput("Send {\"current\": ..., \"replacement\": ...}.");
         }
         String username = identity.getPrincipal().getName();
         accounts.changePassword(username, change.current(), change.replacement());
         long ended = sessions.endAll(username);
-        guard.renew(rc, username, ended);
+        guard.renew(exchange.getCurrent(), username, ended);
         consoles.checkSessions();
         return Response.noContent().build();
     }
@@ -80,9 +84,9 @@ public class AgentResource {
     @POST
     @Path("/sign-out")
     @Operation(summary = "Sign out: ends every session of the signed-in agent, on every instance, and clears the cookies")
-    public Response signOut(RoutingContext rc) {
+    public Response signOut() {
         sessions.endAll(identity.getPrincipal().getName());
-        SessionGuard.clear(rc);
+        SessionGuard.clear(exchange.getCurrent());
         consoles.checkSessions();
         return Response.noContent().build();
     }
