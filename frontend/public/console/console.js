@@ -61,7 +61,15 @@ $('#signin').addEventListener('submit', async (e) => {
   $('#signin-error').textContent = '';
   const res = await fetch('/j_security_check', { method: 'POST', credentials: 'same-origin',
     body: new URLSearchParams(new FormData(e.target)) });
-  if (res.ok) { $('#password').value = ''; start(); } else { $('#signin-error').textContent = 'Wrong username or password.'; }
+  if (res.ok) { $('#password').value = ''; start(); return; }
+  // 429: too many failed sign-ins from here; the problem's detail says how long to wait
+  let detail = 'Wrong username or password.';
+  if (res.status === 429) {
+    try { detail = (await res.json()).detail; } catch { detail = 'Too many failed sign-ins. Try again later.'; }
+  } else if (res.status !== 401) {
+    detail = `Sign-in failed (${res.status}).`;
+  }
+  $('#signin-error').textContent = detail;
 });
 
 $('#signout').addEventListener('click', async () => {
@@ -374,6 +382,18 @@ async function loadAgents() {
   $('#agents').replaceChildren(...agents.map((a) => {
     const tr = el('tr');
     tr.append(el('td', null, a.username), el('td', null, a.displayName), el('td', null, a.role), el('td', null, when(a.lastSeenAt) || '—'));
+    // disabling ends the account's sessions at once (every instance) and stops it signing in
+    const access = el('td');
+    if (a.username !== state.me.username) {
+      const toggle = el('button', null, a.disabled ? 'Enable' : 'Disable');
+      toggle.type = 'button';
+      toggle.addEventListener('click', async () => {
+        await api(`/api/agents/${encodeURIComponent(a.username)}/status`, { method: 'PUT', body: JSON.stringify({ disabled: !a.disabled }) });
+        await loadAgents();
+      });
+      access.append(toggle);
+    }
+    tr.append(access);
     return tr;
   }));
 }

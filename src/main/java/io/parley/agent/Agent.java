@@ -50,6 +50,14 @@ public class Agent extends PanacheEntityBase {
     @Column(name = "last_seen_at")
     public OffsetDateTime lastSeenAt;
 
+    /** Sessions signed in at or before this instant are over (sign-out, password change, disabled). */
+    @Column(name = "sessions_valid_after")
+    public OffsetDateTime sessionsValidAfter;
+
+    /** Set by an admin: the account cannot sign in and its sessions are over. */
+    @Column(name = "disabled_at")
+    public OffsetDateTime disabledAt;
+
     public boolean isAdmin() {
         return ADMIN.equals(role);
     }

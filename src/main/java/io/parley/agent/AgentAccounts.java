@@ -95,6 +95,18 @@ public class AgentAccounts implements AgentPresence {
         a.password = BcryptUtil.bcryptHash(replacement);
     }
 
+    /** An admin disables or enables an account; never their own (an admin cannot lock themselves out). */
+    @Transactional
+    public Agent setDisabled(String username, boolean disabled, String admin) {
+        Agent a = byUsername(username).orElseThrow(() -> new ParleyException(io.parley.failure.ErrorCode.NOT_FOUND,
+                "No account named \"" + username + "\"."));
+        if (disabled && a.username.equals(admin)) {
+            throw ParleyException.badInput("You cannot disable your own account.");
+        }
+        a.disabledAt = disabled ? (a.disabledAt == null ? now() : a.disabledAt) : null;
+        return a;
+    }
+
     @Transactional
     public Optional<Agent> byUsername(String username) {
         return Agent.find("username", username).firstResultOptional();

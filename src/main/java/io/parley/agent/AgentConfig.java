@@ -26,4 +26,39 @@ public interface AgentConfig {
     /** An agent counts as online while their console has been connected within this time. */
     @WithDefault("90s")
     Duration onlineWithin();
+
+    /**
+     * How long an instance trusts what it read of an account's sessions: a sign-out, a password change
+     * or a disabled account ends its sessions (and closes its consoles' sockets) on every instance
+     * within this time.
+     */
+    @WithDefault("2s")
+    Duration sessionCheck();
+
+    SignIn signIn();
+
+    /** Sign-in attempts (SignInLimiter): over a limit the sign-in answers 429 rate_limited with Retry-After. */
+    interface SignIn {
+        /** Attempts per account from one address within {@link #window()}. */
+        @WithDefault("5")
+        int failuresPerAccount();
+
+        /** Attempts from one address over all accounts within {@link #window()}. */
+        @WithDefault("20")
+        int failuresPerAddress();
+
+        @WithDefault("15m")
+        Duration window();
+
+        /** The first lockout; each next one doubles, up to {@link #maxLockout()}. */
+        @WithDefault("1m")
+        Duration lockout();
+
+        @WithDefault("15m")
+        Duration maxLockout();
+
+        /** Accounts and addresses tracked at once (a bounded memory whatever is sent). */
+        @WithDefault("100000")
+        long maxTracked();
+    }
 }

@@ -7,6 +7,7 @@ import io.parley.chat.ConversationHub;
 import io.parley.conversation.ChangeFeed;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,19 +28,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AgentHub implements ChangeFeed.Listener {
 
     private static final Logger LOG = Logger.getLogger(AgentHub.class);
+    /** Close code of a console whose session ended (docs/protocol.md): sign in again, do not just reconnect. */
+    static final int SESSION_ENDED = 4401;
 
-    /** One console connection and its signed-in agent. */
-    record Console(WebSocketConnection connection, Agent agent) {
+    /** One console connection, its signed-in agent and when that session signed in. */
+    record Console(WebSocketConnection connection, Agent agent, long signedInMillis) {
     }
 
     private final Map<String, Console> consoles = new ConcurrentHashMap<>();
     private final Map<UUID, Long> changed = new ConcurrentHashMap<>();
     private final AgentAccounts accounts;
+    private final Sessions sessions;
+    private final AgentConfig config;
     private final ConversationHub hub;
     private final ObjectMapper json;
 
-    AgentHub(ChangeFeed feed, AgentAccounts accounts, ConversationHub hub, ObjectMapper json) {
+    AgentHub(ChangeFeed feed, AgentAccounts accounts, Sessions sessions, AgentConfig config, ConversationHub hub, ObjectMapper json) {
         this.accounts = accounts;
+        this.sessions = sessions;
+        this.config = config;
         this.hub = hub;
         this.json = json;
         feed.addListener(this);
@@ -47,10 +54,19 @@ public class AgentHub implements ChangeFeed.Listener {
 
     void start(@Observes StartupEvent event, Vertx vertx) {
         vertx.setPeriodic(500, id -> flush());
+        // sessions ended on another instance: it wrote the database, this one reads it (blocking, off the event loop)
+        vertx.setPeriodic(config.sessionCheck().toMillis(), id -> {
+            if (!consoles.isEmpty()) {
+                vertx.executeBlocking(() -> {
+                    checkSessions();
+                    return null;
+                }, false);
+            }
+        });
     }
 
-    void add(WebSocketConnection connection, Agent agent) {
-        consoles.put(connection.id(), new Console(connection, agent));
+    void add(WebSocketConnection connection, Agent agent, long signedInMillis) {
+        consoles.put(connection.id(), new Console(connection, agent, signedInMillis));
         accounts.seen(java.util.List.of(agent.id));
     }
 
@@ -62,6 +78,25 @@ public class AgentHub implements ChangeFeed.Listener {
             } catch (RuntimeException e) {
                 LOG.warnf("presence not cleared (an agent may show online until online-within passes): %s", e.getMessage());
             }
+        }
+    }
+
+    /** Closes the consoles whose session has ended (signed out, password changed, account disabled). */
+    void checkSessions() {
+        if (consoles.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, Sessions.State> states = sessions.fresh(consoles.values().stream().map(c -> c.agent().username).distinct().toList());
+            for (Console c : consoles.values()) {
+                Sessions.State s = states.get(c.agent().username);
+                if (s == null || !s.admits(c.signedInMillis())) {
+                    LOG.debugf("closing the console of %s: its session has ended", c.agent().username);
+                    c.connection().close(new CloseReason(SESSION_ENDED, "session ended")).subscribe().with(v -> { }, e -> { });
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("sessions not checked (retried on the next beat): %s", e.getMessage());
         }
     }
 

@@ -46,9 +46,11 @@ public class AgentProtocol {
     private final ChatConfig chat;
     private final AgentAccounts accounts;
     private final AgentHub consoles;
+    private final Sessions sessions;
 
     AgentProtocol(ObjectMapper json, Frames frames, ConversationHub hub, TurnStore turns, Lifecycle lifecycle, Handoff handoff,
-                  AgentAccounts accounts, AgentHub consoles, ChatConfig chat) {
+                  AgentAccounts accounts, AgentHub consoles, ChatConfig chat, Sessions sessions) {
+        this.sessions = sessions;
         this.turns = turns;
         this.lifecycle = lifecycle;
         this.chat = chat;
@@ -63,7 +65,10 @@ public class AgentProtocol {
     void onOpen(WebSocketConnection connection, SecurityIdentity identity) {
         Agent agent = accounts.current(identity);
         connection.userData().put(AGENT, agent);
-        consoles.add(connection, agent);
+        // the upgrade passed SessionGuard, so the marker is there and admitted
+        long signedIn = sessions.fromCookieHeader(connection.handshakeRequest().header("Cookie"))
+                .map(Sessions.Marker::signedInMillis).orElse(Long.MIN_VALUE);
+        consoles.add(connection, agent, signedIn);
         hub.send(connection, json.createObjectNode().put("type", "ready").set("agent", json.valueToTree(
                 Map.of("username", agent.username, "displayName", agent.displayName, "role", agent.role))).toString());
     }

@@ -3,12 +3,13 @@ package io.parley.agent;
 import io.parley.failure.ParleyException;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -25,9 +26,9 @@ import java.util.List;
 @RolesAllowed({Agent.AGENT, Agent.ADMIN})
 public class AgentResource {
 
-    public record AgentView(String username, String displayName, String role, OffsetDateTime lastSeenAt) {
+    public record AgentView(String username, String displayName, String role, OffsetDateTime lastSeenAt, boolean disabled) {
         static AgentView of(Agent a) {
-            return new AgentView(a.username, a.displayName, a.role, a.lastSeenAt);
+            return new AgentView(a.username, a.displayName, a.role, a.lastSeenAt, a.disabledAt != null);
         }
     }
 
@@ -37,12 +38,25 @@ public class AgentResource {
     public record PasswordChange(String current, String replacement) {
     }
 
+    public record AccountStatus(Boolean disabled) {
+    }
+
     private final AgentAccounts accounts;
     private final SecurityIdentity identity;
+    private final Sessions sessions;
+    private final SessionGuard guard;
+    private final AgentHub consoles;
+    /** The HTTP exchange, for the session cookies (kept out of the method signatures the OpenAPI document shows). */
+    private final CurrentVertxRequest exchange;
 
-    AgentResource(AgentAccounts accounts, SecurityIdentity identity) {
+    AgentResource(AgentAccounts accounts, SecurityIdentity identity, Sessions sessions, SessionGuard guard, AgentHub consoles,
+                  CurrentVertxRequest exchange) {
+        this.exchange = exchange;
         this.accounts = accounts;
         this.identity = identity;
+        this.sessions = sessions;
+        this.guard = guard;
+        this.consoles = consoles;
     }
 
     @GET
@@ -54,21 +68,43 @@ public class AgentResource {
 
     @PUT
     @Path("/me/password")
-    @Operation(summary = "Change the signed-in agent's password")
+    @Operation(summary = "Change the signed-in agent's password: ends the agent's other sessions, this one goes on")
     public Response changePassword(PasswordChange change) {
         if (change == null) {
             throw ParleyException.badInput("Send {\"current\": ..., \"replacement\": ...}.");
         }
-        accounts.changePassword(identity.getPrincipal().getName(), change.current(), change.replacement());
+        String username = identity.getPrincipal().getName();
+        accounts.changePassword(username, change.current(), change.replacement());
+        long ended = sessions.endAll(username);
+        guard.renew(exchange.getCurrent(), username, ended);
+        consoles.checkSessions();
         return Response.noContent().build();
     }
 
     @POST
     @Path("/sign-out")
-    @Operation(summary = "Sign out: clears the session cookie")
+    @Operation(summary = "Sign out: ends every session of the signed-in agent, on every instance, and clears the cookies")
     public Response signOut() {
-        FormAuthenticationMechanism.logout(identity);
+        sessions.endAll(identity.getPrincipal().getName());
+        SessionGuard.clear(exchange.getCurrent());
+        consoles.checkSessions();
         return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/{username}/status")
+    @RolesAllowed(Agent.ADMIN)
+    @Operation(summary = "Disable (true) or enable (false) an account (admins only): a disabled account's sessions end and it cannot sign in")
+    public AgentView disable(@PathParam("username") String username, AccountStatus status) {
+        if (status == null || status.disabled() == null) {
+            throw ParleyException.badInput("Send {\"disabled\": true} or {\"disabled\": false}.");
+        }
+        Agent a = accounts.setDisabled(username, status.disabled(), identity.getPrincipal().getName());
+        if (status.disabled()) {
+            sessions.endAll(username);
+            consoles.checkSessions();
+        }
+        return AgentView.of(a);
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.parley.agent;
 
+import io.parley.ops.Problems;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
@@ -35,11 +36,11 @@ public class ConsoleGate implements HttpUpgradeCheck {
             if (console && CHANGES.contains(request.method())) {
                 if (!sameOrigin(request)) {
                     LOG.infof("agent call %s %s refused to origin %s", request.method(), path, origin(request));
-                    problem(rc.response(), 403, "Forbidden", "Agent actions are accepted only from Parley's own console.");
+                    Problems.send(rc.response(), 403, "Forbidden", "Agent actions are accepted only from Parley's own console.");
                     return;
                 }
                 if (!path.equals("/j_security_check") && hasBody(request) && !json(request.getHeader("Content-Type"))) {
-                    problem(rc.response(), 415, "Unsupported Media Type", "Send the body as application/json.");
+                    Problems.send(rc.response(), 415, "Unsupported Media Type", "Send the body as application/json.");
                     return;
                 }
             }
@@ -89,10 +90,5 @@ public class ConsoleGate implements HttpUpgradeCheck {
 
     private static boolean json(String contentType) {
         return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
-    }
-
-    private static void problem(io.vertx.core.http.HttpServerResponse response, int status, String title, String detail) {
-        response.setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}");
     }
 }

@@ -64,6 +64,24 @@ public class Problems {
                 : Response.Status.fromStatusCode(status).getReasonPhrase(), detail);
     }
 
+    /** The same problem written straight to a Vert.x response, for filters that answer before the REST layer. */
+    public static void send(io.vertx.core.http.HttpServerResponse response, int status, String title, String detail) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+                .end(new io.vertx.core.json.JsonObject().put("type", "about:blank").put("title", title).put("status", status)
+                        .put("detail", detail).encode());
+    }
+
+    /** A failure of ours written straight to a Vert.x response, with its code and, when known, Retry-After. */
+    public static void send(io.vertx.core.http.HttpServerResponse response, ParleyException e) {
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("type", "about:blank")
+                .put("title", e.code().title).put("status", e.code().httpStatus).put("detail", e.getMessage()).put("code", e.code().wire);
+        if (e.retryAfterMs() != null) {
+            body.put("retryAfterMs", e.retryAfterMs());
+            response.putHeader("Retry-After", Long.toString(Math.max(1, (e.retryAfterMs() + 999) / 1000)));
+        }
+        response.setStatusCode(e.code().httpStatus).putHeader("Content-Type", "application/problem+json").end(body.encode());
+    }
+
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

@@ -36,12 +36,40 @@ public class DemoSite {
             }
             // the widget comes from Parley on the same host name as this page, on Parley's port
             String host = req.authority() == null ? config.demoHost() : req.authority().host();
+            String parley = "http://" + host + ":" + parleyPort;
             req.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                    .end(page.replace("{{PARLEY}}", "http://" + host + ":" + parleyPort));
+                    .putHeader("Content-Security-Policy", policy(origin(req.getParam("parley"), parley)))
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "strict-origin-when-cross-origin")
+                    .end(page.replace("{{PARLEY}}", parley));
         }).listen(config.demoPort().get(), config.demoHost())
                 .onSuccess(s -> LOG.infof("widget demo site on http://%s:%d/ (a different origin from Parley)",
                         config.demoHost(), s.actualPort()))
                 .onFailure(e -> LOG.errorf("widget demo site could not start: %s", e.getMessage()));
+    }
+
+    /**
+     * What a site embedding the widget allows (the README's example): its own inline snippet, the
+     * widget's script from Parley and sockets to Parley; it is framed by nobody.
+     */
+    static String policy(String parley) {
+        String socket = parley.replaceFirst("^http", "ws");
+        return "default-src 'self'; script-src 'self' 'unsafe-inline' " + parley + "; connect-src " + parley + " " + socket
+                + "; img-src 'self' data: " + parley + "; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                + "frame-ancestors 'none'";
+    }
+
+    /** The origin of the page's {@code ?parley=} override when it is an http(s) URL, else Parley's own. */
+    private static String origin(String override, String fallback) {
+        try {
+            java.net.URI uri = override == null ? null : java.net.URI.create(override);
+            if (uri != null && uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri.getScheme() + "://" + uri.getRawAuthority();
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URL: Parley's own origin
+        }
+        return fallback;
     }
 
     private static String resource(String name) {

@@ -14,10 +14,13 @@ public final class AgentSession {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "test-admin-password";
 
-    private final String cookie;
+    /** Beside Quarkus's session cookie, the sign-in's marker (agent.Sessions). */
+    public static final String MARKER = "parley-session";
 
-    private AgentSession(String cookie) {
-        this.cookie = cookie;
+    private final Map<String, String> cookies;
+
+    private AgentSession(Map<String, String> cookies) {
+        this.cookies = cookies;
     }
 
     public static AgentSession admin() {
@@ -28,10 +31,10 @@ public final class AgentSession {
         Response r = RestAssured.given().contentType(ContentType.URLENC)
                 .formParam("j_username", username).formParam("j_password", password)
                 .post("/j_security_check");
-        if (r.statusCode() != 200 || r.getCookie(COOKIE) == null) {
+        if (r.statusCode() != 200 || r.getCookie(COOKIE) == null || r.getCookie(MARKER) == null) {
             throw new AssertionError("sign-in of " + username + " failed: " + r.statusCode());
         }
-        return new AgentSession(r.getCookie(COOKIE));
+        return new AgentSession(Map.of(COOKIE, r.getCookie(COOKIE), MARKER, r.getCookie(MARKER)));
     }
 
     /** An agent account created by the admin (or found, when an earlier test made it), signed in. */
@@ -44,11 +47,16 @@ public final class AgentSession {
     }
 
     public RequestSpecification given() {
-        return RestAssured.given().cookie(COOKIE, cookie);
+        return RestAssured.given().cookies(cookies);
+    }
+
+    /** One of the cookies the sign-in set. */
+    public String cookie(String name) {
+        return cookies.get(name);
     }
 
     /** The Cookie header for a WebSocket upgrade. */
     public String cookieHeader() {
-        return COOKIE + "=" + cookie;
+        return COOKIE + "=" + cookies.get(COOKIE) + "; " + MARKER + "=" + cookies.get(MARKER);
     }
 }
