@@ -34,3 +34,10 @@ while read -r name labels; do
     || { echo "alert $name ($labels) is not routed to ${receiver[$name]}"; exit 1; }
   echo "  $name -> ${receiver[$name]}"
 done <<< "$alerts"
+
+echo "== kubectl kustomize: every overlay and the prometheus-adapter rule build"
+# (the objects are checked against the Kubernetes API's typed models by KubernetesManifestsTest)
+for dir in k8s/overlays/* k8s/prometheus-adapter; do
+  kubectl kustomize "$dir" >/dev/null || { echo "kustomize build of $dir failed"; exit 1; }
+  echo "  $dir builds"
+done
