@@ -41,3 +41,32 @@ for dir in k8s/overlays/* k8s/prometheus-adapter; do
   kubectl kustomize "$dir" >/dev/null || { echo "kustomize build of $dir failed"; exit 1; }
   echo "  $dir builds"
 done
+
+echo "== Grafana dashboard: every query is valid PromQL (promtool parses them as recording rules)"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+python3 - "$tmp/dashboard-queries.yml" <<'PY'
+import json, sys, yaml
+d = json.load(open('grafana/parley.json'))
+rules = [{'record': f'dashboard:panel{p["id"]}:{t["refId"]}', 'expr': t['expr']} for p in d['panels'] for t in p['targets']]
+yaml.safe_dump({'groups': [{'name': 'dashboard', 'rules': rules}]}, open(sys.argv[1], 'w'))
+PY
+promtool check rules "$tmp/dashboard-queries.yml" | grep SUCCESS
+
+echo "== docker-compose.yml: replicas configured alike, health checks without curl, proxy waits for health"
+python3 - <<'PY'
+import yaml
+c = yaml.safe_load(open('../docker-compose.yml'))
+s = c['services']
+replicas = [n for n in s if n == 'parley' or n.startswith('parley-')]
+assert len(replicas) >= 2, replicas
+for n in replicas:
+    assert s[n]['environment'] == s['parley']['environment'], f'{n} is configured unlike parley'
+    test = ' '.join(s[n]['healthcheck']['test'])
+    assert 'curl' not in test and 'wget' not in test and '/q/health/ready' in test, f'{n} health check: {test}'
+    assert 'PARLEY_AGENTS_ADMIN_PASSWORD' in s[n]['environment'], n
+for n in replicas:
+    assert s['proxy']['depends_on'][n]['condition'] == 'service_healthy', f'proxy does not wait for {n}'
+for n in ('prometheus', 'alertmanager', 'grafana'):
+    assert s[n]['profiles'] == ['observability'], n
+print('  ' + ', '.join(replicas) + ': same environment, health-checked; proxy waits for them')
+PY
