@@ -38,8 +38,14 @@ public class AgentAccounts implements AgentPresence {
         this.config = config;
     }
 
+    /** Any constant: the key of the transaction-scoped advisory lock that orders instances creating the first admin. */
+    private static final long FIRST_ADMIN_LOCK = 0x5061726c65794164L;
+
     @Transactional
     void firstAdmin(@Observes StartupEvent event) {
+        // Several instances starting on an empty database at once: the lock (held until this
+        // transaction ends) makes the others wait and then see the account, so exactly one creates it.
+        Agent.getEntityManager().createNativeQuery("select 1 from (select pg_advisory_xact_lock(" + FIRST_ADMIN_LOCK + ")) l").getSingleResult();
         if (Agent.count() > 0) {
             return;
         }
@@ -140,7 +146,13 @@ public class AgentAccounts implements AgentPresence {
     @Transactional
     @Override
     public boolean anyOnline() {
-        return Agent.count("lastSeenAt > ?1", now().minus(config.onlineWithin())) > 0;
+        return online() > 0;
+    }
+
+    /** How many agents have a console open (on any instance). */
+    @Transactional
+    public long online() {
+        return Agent.count("lastSeenAt > ?1", now().minus(config.onlineWithin()));
     }
 
     private static void checkPassword(String password) {

@@ -24,9 +24,17 @@ public class Frames {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     private final ObjectMapper json;
+    /** Sees the turn's frames as they are built: first text, end, error (null in plain unit tests). */
+    private final TurnTelemetry telemetry;
 
     Frames(ObjectMapper json) {
+        this(json, null);
+    }
+
+    @jakarta.inject.Inject
+    Frames(ObjectMapper json, TurnTelemetry telemetry) {
         this.json = json;
+        this.telemetry = telemetry;
     }
 
     public String ready(UUID conversationId, String token, long seq, ConversationStatus status) {
@@ -49,6 +57,9 @@ public class Frames {
 
     /** The most frequent frame (several per answer): written directly, no tree to build and walk. */
     public String answerDelta(String turn, String text) {
+        if (telemetry != null) {
+            telemetry.textOut(turn);
+        }
         StringBuilder f = new StringBuilder(40 + turn.length() + text.length() + text.length() / 8);
         f.append("{\"type\":\"answer.delta\",\"turn\":\"");
         QUOTE.quoteAsString(turn, f);
@@ -59,6 +70,9 @@ public class Frames {
 
     /** The stored answer of {@code turn}: {@code text} is the whole answer. */
     public String answerEnd(String turn, Message answer) {
+        if (telemetry != null) {
+            telemetry.answered(turn);
+        }
         ObjectNode f = frame("answer.end").put("turn", turn);
         stored(f, answer);
         return f.toString();
@@ -79,6 +93,9 @@ public class Frames {
     }
 
     public String error(ErrorCode code, String message, String turn, Long retryAfterMs) {
+        if (telemetry != null) {
+            telemetry.failed(turn, code);
+        }
         ObjectNode f = frame("error").put("code", code.wire).put("message", message);
         if (turn != null) {
             f.put("turn", turn);

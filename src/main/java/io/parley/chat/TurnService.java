@@ -50,6 +50,8 @@ public class TurnService {
     private final Vertx vertx;
     private final Handoff handoff;
     private final Accounting accounting;
+    @jakarta.inject.Inject
+    TurnTelemetry telemetry;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
@@ -108,6 +110,7 @@ public class TurnService {
      * acknowledgement and answer: never a second row or model call.
      */
     void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
+        telemetry.messageIn(turn);
         TurnStore.Accepted accepted;
         try {
             accepted = store.accept(session.conversationId(), turn, text, llm.historyMessages());

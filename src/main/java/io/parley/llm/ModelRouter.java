@@ -7,6 +7,7 @@ import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
 
 import io.parley.conversation.HistoryItem;
+import io.parley.failure.LogFields;
 import io.parley.offline.OfflineEngine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -195,8 +196,10 @@ public class ModelRouter {
                 return;
             }
             String resolution = index + 1 < tier.chain().size() ? "falling back to " + tier.chain().get(index + 1) : "giving up";
-            LOG.warnf("request_id=%s conversation=%s tier=%s link=%s error_type=%s resolution=\"%s\" detail=\"%s\"",
-                    turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
+            try (LogFields f = fields(turn, link.provider(), failure)) {
+                LOG.warnf("request_id=%s conversation=%s tier=%s link=%s error_type=%s resolution=\"%s\" detail=\"%s\"",
+                        turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
+            }
             next(turn, tier, index + 1, out, textSent);
         });
         // the caller cancelling (an early call dropped, shutdown) aborts the request to the provider
@@ -269,10 +272,12 @@ public class ModelRouter {
                     CallStats stats = assembly.stats(provider.name(), link.model());
                     accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
                             provider.name(), link.model(), number, stats, error, assembly.finishReason()));
-                    LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
-                            turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
-                            textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
-                            error.getMessage());
+                    try (LogFields f = fields(turn, provider.name(), error)) {
+                        LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
+                                turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
+                                textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
+                                error.getMessage());
+                    }
                     result.fail(textSent.get() ? new AnswerInterruptedException(stats, assembly.interrupted(), error) : error);
                 },
                 () -> {
@@ -323,6 +328,17 @@ public class ModelRouter {
         events.add(new AnswerEvent.Text(a.answer()));
         events.add(new AnswerEvent.Done(a, stats));
         return Multi.createFrom().iterable(events);
+    }
+
+    /** The JSON log's fields for a failed attempt or link: the guide's error template (error_type, resolution_steps). */
+    private static LogFields fields(Turn turn, String provider, Throwable failure) {
+        List<String> steps = failure instanceof ProviderException p ? p.kind().resolutionSteps()
+                : failure instanceof CircuitBreakerOpenException ? List.of("the provider kept failing: see its earlier error lines",
+                        "the circuit closes again by itself after parley.llm.circuit-breaker.delay")
+                : failure instanceof BulkheadException ? List.of("every stream to this provider is busy: scale out, or raise parley.llm.max-concurrent")
+                : List.of("read the stack trace of this request_id");
+        return LogFields.of("request_id", turn.turn(), "conversation_id", String.valueOf(turn.conversationId()),
+                "provider", provider, "error_type", errorType(failure), "resolution_steps", LogFields.steps(steps));
     }
 
     private static String errorType(Throwable failure) {

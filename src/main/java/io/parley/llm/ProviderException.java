@@ -35,6 +35,26 @@ public class ProviderException extends RuntimeException {
             this.retryable = retryable;
         }
 
+        /** What an operator should check, in the guide's error template ({@code resolution_steps} of the log line). */
+        public java.util.List<String> resolutionSteps() {
+            return switch (this) {
+                case UNAUTHORIZED -> java.util.List.of("check the API key (PARLEY_LLM_API_KEY or the provider's api-key)",
+                        "check that the key belongs to this provider's base URL");
+                case INSUFFICIENT_BALANCE, FORBIDDEN -> java.util.List.of("check the account's balance and verification on the provider's console",
+                        "until then the next link of the fallback chain answers");
+                case RATE_LIMITED -> java.util.List.of("backoff is active (Retry-After honoured)",
+                        "consider raising the account's rate limit, or lower parley.llm.max-concurrent");
+                case SERVER_ERROR, FIRST_TOKEN_TIMEOUT, CONNECTION -> java.util.List.of("check the provider's status page",
+                        "check the network path to the provider's base URL",
+                        "the circuit breaker skips the provider while it keeps failing; the fallback chain answers");
+                case IDLE_TIMEOUT, TOTAL_TIMEOUT, STREAM_BROKEN -> java.util.List.of("check the provider's status page",
+                        "if it repeats, raise parley.llm.idle-timeout / total-timeout or lower max-tokens");
+                case BAD_REQUEST -> java.util.List.of("read the detail: the request was refused (model id, response_format, max_tokens)",
+                        "check parley.llm.model and the tier's parameters against the provider's documentation");
+                case CANCELLED -> java.util.List.of("nothing to fix: Parley dropped the request itself (shutdown, or a call another link answered)");
+            };
+        }
+
         static Kind ofStatus(int status) {
             return switch (status) {
                 case 429 -> RATE_LIMITED;

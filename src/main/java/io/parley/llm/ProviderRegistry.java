@@ -75,6 +75,10 @@ public class ProviderRegistry {
         providers.put(name, provider);
         Gauge.builder("parley.llm.active.streams", provider.activeStreams(), Number::doubleValue)
                 .description("Model streams open now").tag("provider", name).register(metrics);
+        // the guide's concurrency threshold (80 %) reads this ratio; at 1 further turns go to the next fallback link
+        Gauge.builder("parley.concurrency.ratio", provider.activeStreams(), n -> n.doubleValue() / Math.max(1, maxConcurrent))
+                .description("Use of a configured limit: open model streams / the provider's max-concurrent")
+                .tags("limit", "llm_streams", "provider", name).register(metrics);
         Gauge.builder("parley.llm.circuit.state", provider, p -> switch (p.circuitState()) {
                     case CLOSED -> 0;
                     case HALF_OPEN -> 1;
