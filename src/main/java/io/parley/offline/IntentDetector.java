@@ -31,7 +31,7 @@ final class IntentDetector {
 
     private IntentDetector(Rules rules, IntentClassifier classifier, double minConfidence, int trainedOn) {
         this.rules = rules;
-        this.byName = rules.intents().stream().collect(Collectors.toMap(Rules.IntentRule::name, Function.identity()));
+        this.byName = rules.intents().stream().collect(Collectors.toUnmodifiableMap(Rules.IntentRule::name, Function.identity()));
         this.classifier = classifier;
         this.minConfidence = minConfidence;
         this.trainedOn = trainedOn;
@@ -63,6 +63,10 @@ final class IntentDetector {
 
     int trainedOn() {
         return trainedOn;
+    }
+
+    Set<String> intents() {
+        return byName.keySet();
     }
 
     Detected detect(String text, List<EntityValue> found) {
