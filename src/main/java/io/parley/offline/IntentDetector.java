@@ -42,6 +42,18 @@ final class IntentDetector {
      * (a business's intents). Intents the rules do not list are left out, so never predicted.
      */
     static IntentDetector train(Rules rules, double minConfidence) {
+        TrainingSet set = trainingSet(rules);
+        // the shipped rules' model comes trained from the build (PretrainModel); anything else trains here
+        IntentClassifier classifier = IntentClassifier.pretrained(set.examples())
+                .orElseGet(() -> IntentClassifier.train(set.examples()));
+        return new IntentDetector(rules, classifier, minConfidence, set.given());
+    }
+
+    /** What a model for these rules learns from, and how many distinct examples that is. */
+    record TrainingSet(List<Examples.Example> examples, int given) {
+    }
+
+    static TrainingSet trainingSet(Rules rules) {
         Set<String> intents = rules.intents().stream().map(Rules.IntentRule::name).collect(Collectors.toSet());
         List<Examples.Example> examples = new ArrayList<>(Examples.shipped().stream()
                 .filter(e -> intents.contains(e.intent())).toList());
@@ -58,7 +70,7 @@ final class IntentDetector {
                 }
             }
         }
-        return new IntentDetector(rules, IntentClassifier.train(examples), minConfidence, given);
+        return new TrainingSet(examples, given);
     }
 
     int trainedOn() {

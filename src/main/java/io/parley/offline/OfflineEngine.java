@@ -68,12 +68,12 @@ public class OfflineEngine {
 
     OfflineEngine(OfflineConfig config, ObjectMapper json, Clock clock) {
         long started = System.nanoTime();
-        // trained while Parley starts (about a second of CPU), before any turn can ask: a turn never
-        // waits for it, and no training competes with the first turns for the processor
+        // ready while Parley starts, before any turn can ask: the build's pretrained model is loaded in a
+        // fraction of a second; a rules file with other intents or examples trains here (a second or more of CPU)
         this.rules = load(config.rulesFile(), json);
         this.minConfidence = config.minConfidence();
         this.intents = IntentDetector.train(rules, minConfidence);
-        LOG.infof("Offline classifier trained on %d examples in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
+        LOG.infof("Offline classifier ready (%d examples) in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
         this.entities = new EntityExtractor(clock);
         this.streamDelay = config.streamDelay();
     }
