@@ -32,6 +32,8 @@ public class ChangeFeed {
     private static final Logger LOG = Logger.getLogger(ChangeFeed.class);
     /** Typing indicators between instances: {@code conversation:instance[:agent name]}. */
     static final String TYPING_CHANNEL = "parley_typing";
+    /** The business's intents or examples changed (no payload): every instance reloads them and retrains. */
+    public static final String INTENTS_CHANNEL = "parley_intents";
 
     /** Told of every message stored by any instance, and of every (re)connection of the feed. */
     public interface Listener {
@@ -41,6 +43,10 @@ public class ChangeFeed {
 
         /** Someone typed in a conversation: an agent (their name) or the customer (null). */
         default void typing(UUID conversationId, String agentName, boolean fromThisInstance) {
+        }
+
+        /** Some instance changed the business's intents or examples (committed). */
+        default void intentsChanged() {
         }
     }
 
@@ -111,6 +117,7 @@ public class ChangeFeed {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + TurnSql.CHANNEL);
                     s.execute("LISTEN " + TYPING_CHANNEL);
+                    s.execute("LISTEN " + INTENTS_CHANNEL);
                     s.execute("select pg_advisory_lock(" + instance.key() + ")");
                 }
                 backoff = 250;
@@ -128,6 +135,8 @@ public class ChangeFeed {
                     for (PGNotification n : notifications) {
                         if (TYPING_CHANNEL.equals(n.getName())) {
                             dispatchTyping(n.getParameter());
+                        } else if (INTENTS_CHANNEL.equals(n.getName())) {
+                            listeners.forEach(Listener::intentsChanged);
                         } else {
                             dispatch(n.getParameter());
                         }

@@ -31,7 +31,7 @@ final class IntentDetector {
 
     private IntentDetector(Rules rules, IntentClassifier classifier, double minConfidence, int trainedOn) {
         this.rules = rules;
-        this.byName = rules.intents().stream().collect(Collectors.toMap(Rules.IntentRule::name, Function.identity()));
+        this.byName = rules.intents().stream().collect(Collectors.toUnmodifiableMap(Rules.IntentRule::name, Function.identity()));
         this.classifier = classifier;
         this.minConfidence = minConfidence;
         this.trainedOn = trainedOn;
@@ -42,6 +42,18 @@ final class IntentDetector {
      * (a business's intents). Intents the rules do not list are left out, so never predicted.
      */
     static IntentDetector train(Rules rules, double minConfidence) {
+        TrainingSet set = trainingSet(rules);
+        // the shipped rules' model comes trained from the build (PretrainModel); anything else trains here
+        IntentClassifier classifier = IntentClassifier.pretrained(set.examples())
+                .orElseGet(() -> IntentClassifier.train(set.examples()));
+        return new IntentDetector(rules, classifier, minConfidence, set.given());
+    }
+
+    /** What a model for these rules learns from, and how many distinct examples that is. */
+    record TrainingSet(List<Examples.Example> examples, int given) {
+    }
+
+    static TrainingSet trainingSet(Rules rules) {
         Set<String> intents = rules.intents().stream().map(Rules.IntentRule::name).collect(Collectors.toSet());
         List<Examples.Example> examples = new ArrayList<>(Examples.shipped().stream()
                 .filter(e -> intents.contains(e.intent())).toList());
@@ -58,11 +70,15 @@ final class IntentDetector {
                 }
             }
         }
-        return new IntentDetector(rules, IntentClassifier.train(examples), minConfidence, given);
+        return new TrainingSet(examples, given);
     }
 
     int trainedOn() {
         return trainedOn;
+    }
+
+    Set<String> intents() {
+        return byName.keySet();
     }
 
     Detected detect(String text, List<EntityValue> found) {

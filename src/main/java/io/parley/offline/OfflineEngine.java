@@ -8,6 +8,7 @@ import io.parley.answer.StructuredAnswer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -23,6 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,9 +45,21 @@ public class OfflineEngine {
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
-    private final IntentDetector intents;
+    private final Rules rules;
+    private final double minConfidence;
+    /** Swapped whole when a retraining finishes: turns keep the model they started with, never wait. */
+    private volatile IntentDetector intents;
     private final EntityExtractor entities;
     private final Duration streamDelay;
+    /** The business intents waiting to be learnt: only the latest list matters, so changes coalesce. */
+    private final AtomicReference<List<BusinessIntent>> pending = new AtomicReference<>();
+    /** The latest list asked for (trained or on its way), so that a reload without change trains nothing. */
+    private List<BusinessIntent> requested = List.of();
+    private final ExecutorService trainer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "parley-intent-training");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     OfflineEngine(OfflineConfig config, ObjectMapper json) {
@@ -50,18 +68,68 @@ public class OfflineEngine {
 
     OfflineEngine(OfflineConfig config, ObjectMapper json, Clock clock) {
         long started = System.nanoTime();
-        // trained while Parley starts (about a second of CPU), before any turn can ask: a turn never
-        // waits for it, and no training competes with the first turns for the processor
-        this.intents = IntentDetector.train(load(config.rulesFile(), json), config.minConfidence());
-        LOG.infof("Offline classifier trained on %d examples in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
+        // ready while Parley starts, before any turn can ask: the build's pretrained model is loaded in a
+        // fraction of a second; a rules file with other intents or examples trains here (a second or more of CPU)
+        this.rules = load(config.rulesFile(), json);
+        this.minConfidence = config.minConfidence();
+        this.intents = IntentDetector.train(rules, minConfidence);
+        LOG.infof("Offline classifier ready (%d examples) in %d ms", intents.trainedOn(), (System.nanoTime() - started) / 1_000_000);
         this.entities = new EntityExtractor(clock);
         this.streamDelay = config.streamDelay();
+    }
+
+    /** Names of the intents the rules define (a business intent may not take one of them). */
+    public Set<String> ruleIntents() {
+        return rules.intents().stream().map(Rules.IntentRule::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Names of the intents the model answering now was trained on. */
+    public Set<String> knownIntents() {
+        return intents.intents();
+    }
+
+    /**
+     * Learns these business intents (replacing the previous ones) on a background thread, in a few
+     * seconds; answers keep using the current model until the new one is ready. Calls while a
+     * training runs are coalesced into one more training with the latest list.
+     */
+    public synchronized void retrain(List<BusinessIntent> business) {
+        if (requested.equals(business)) {
+            return;
+        }
+        requested = List.copyOf(business);
+        if (pending.getAndSet(requested) == null) {
+            trainer.execute(this::trainPending);
+        }
+    }
+
+    private void trainPending() {
+        List<BusinessIntent> business = pending.getAndSet(null);
+        if (business == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            List<Rules.IntentRule> all = new ArrayList<>(rules.intents());
+            business.stream().filter(b -> !b.examples().isEmpty()).map(BusinessIntent::rule).forEach(all::add);
+            IntentDetector trained = IntentDetector.train(new Rules(rules.fallbackIntent(), all), minConfidence);
+            intents = trained;
+            LOG.infof("Offline classifier retrained with %d business intents on %d examples in %d ms",
+                    business.size(), trained.trainedOn(), (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Offline classifier retraining failed; the previous model keeps answering");
+        }
+    }
+
+    @PreDestroy
+    void stopTraining() {
+        trainer.shutdownNow();
     }
 
     public StructuredAnswer answer(String text, String locale) {
         String language = language(text, locale);
         List<EntityValue> found = entities.extract(text);
-        IntentDetector.Detected detected = intents.detect(text, found);
+        IntentDetector.Detected detected = intents.detect(text, found); // one read of the volatile model
         Rules.IntentRule rule = detected.rule();
         String answer = render(rule, found, language);
         List<String> suggestions = rule.suggestions() == null ? List.of() : rule.suggestions().getOrDefault(language, List.of());
