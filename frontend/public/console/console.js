@@ -88,6 +88,7 @@ async function start() {
   $('#app').hidden = false;
   $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
   $('#open-agents').hidden = state.me.role !== 'admin';
+  $('#open-intents').hidden = state.me.role !== 'admin';
   socket.connect();
   await refreshList();
 }
