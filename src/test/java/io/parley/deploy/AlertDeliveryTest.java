@@ -118,7 +118,11 @@ class AlertDeliveryTest {
             while (message == null && System.nanoTime() < deadline) {
                 // customers still get answers (offline, the last link), while every model attempt fails
                 customer.send(Map.of("type", "message", "id", "alert-" + turn++, "text", "where is my order?")).nextOfType("answer.end");
-                message = FakeDingTalkRobot.RECEIVED.poll(2, TimeUnit.SECONDS);
+                JsonNode received = FakeDingTalkRobot.RECEIVED.poll(2, TimeUnit.SECONDS);
+                // other alerts may fire too (earlier tests leave conversations waiting for an agent): not this one's concern
+                if (received != null && "Parley FIRING: ProviderErrorRateHigh".equals(received.path("markdown").path("title").asText())) {
+                    message = received;
+                }
             }
         }
         assertThat(message).as("a DingTalk message within 90 s; see target/alert-delivery/*.log").isNotNull();
