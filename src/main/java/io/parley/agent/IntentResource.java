@@ -23,7 +23,7 @@ import java.util.TreeSet;
 /**
  * The business's own intents for the offline engine (admins only): an answer per language and example
  * messages. Every instance retrains in the background within seconds of a change; {@code learnt} says
- * whether the model answering on this instance knows the intent yet.
+ * whether the model answering on this instance was trained on the intent as it is now, latest examples included.
  */
 @Path("/api/intents")
 @Tag(name = "Intents")
@@ -95,6 +95,6 @@ public class IntentResource {
     }
 
     private IntentView view(BusinessIntent b) {
-        return new IntentView(b.name(), b.answer(), b.handoff(), b.examples(), engine.knownIntents().contains(b.name()));
+        return new IntentView(b.name(), b.answer(), b.handoff(), b.examples(), engine.learnt(b));
     }
 }

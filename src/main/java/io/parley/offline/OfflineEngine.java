@@ -53,6 +53,8 @@ public class OfflineEngine {
     private final Duration streamDelay;
     /** The business intents waiting to be learnt: only the latest list matters, so changes coalesce. */
     private final AtomicReference<List<BusinessIntent>> pending = new AtomicReference<>();
+    /** The business intents the model answering now was trained on, examples included. */
+    private volatile List<BusinessIntent> trained = List.of();
     /** The latest list asked for (trained or on its way), so that a reload without change trains nothing. */
     private List<BusinessIntent> requested = List.of();
     private final ExecutorService trainer = Executors.newSingleThreadExecutor(r -> {
@@ -88,6 +90,11 @@ public class OfflineEngine {
         return intents.intents();
     }
 
+    /** Whether the model answering now was trained on this intent as it is (its latest examples included). */
+    public boolean learnt(BusinessIntent intent) {
+        return trained.contains(intent);
+    }
+
     /**
      * Learns these business intents (replacing the previous ones) on a background thread, in a few
      * seconds; answers keep using the current model until the new one is ready. Calls while a
@@ -114,6 +121,7 @@ public class OfflineEngine {
             business.stream().filter(b -> !b.examples().isEmpty()).map(BusinessIntent::rule).forEach(all::add);
             IntentDetector trained = IntentDetector.train(new Rules(rules.fallbackIntent(), all), minConfidence);
             intents = trained;
+            this.trained = business;
             LOG.infof("Offline classifier retrained with %d business intents on %d examples in %d ms",
                     business.size(), trained.trainedOn(), (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
