@@ -40,15 +40,16 @@ function chart(id, series, axes = [{}, {}], scales = {}) {
 
 function createCharts(t) {
   const pct = { values: (u, vals) => vals.map((v) => `${v}%`) };
+  const small = { values: (u, vals) => vals.map((v) => Number(v.toPrecision(2))) }; // turns/s over a week: 0.0012
   state.charts = {
-    turns: chart('chart-turns', [line('Turns/s', '#2563eb', { fill: 'rgb(37 99 235 / 12%)' })]),
+    turns: chart('chart-turns', [line('Turns/s', '#2563eb', { fill: 'rgb(37 99 235 / 12%)' })], [{}, small]),
     latency: chart('chart-latency', [line('p50 first text', '#16a34a'), line('p95 first text', '#2563eb'),
       line('p99 first text', '#7c3aed'), line('p95 end', '#f59e0b'), { label: `${t.latencyMs} ms`, ...THRESHOLD }]),
     errors: chart('chart-errors', [line('Error rate %', '#dc2626', { fill: 'rgb(220 38 38 / 10%)' }),
       { label: `${t.errorRate * 100} %`, ...THRESHOLD }], [{}, pct], { y: { range: (u, min, max) => [0, Math.max(10, max)] } }),
-    concurrency: chart('chart-concurrency', [line('Concurrency %', '#0f766e'), { label: `${t.concurrency * 100} %`, ...THRESHOLD }],
-      [{}, pct], { y: { range: (u, min, max) => [0, Math.max(100, max)] } }),
-    cost: chart('chart-cost', [line('Cost', '#b45309', { fill: 'rgb(180 83 9 / 12%)' })]),
+    concurrency: chart('chart-concurrency', [line('Concurrency %', '#0f766e', { points: { show: true, size: 5 } }),
+      { label: `${t.concurrency * 100} %`, ...THRESHOLD }], [{}, pct], { x: { time: true, auto: false }, y: { range: (u, min, max) => [0, Math.max(100, max)] } }),
+    cost: chart('chart-cost', [line('Cost', '#b45309', { fill: 'rgb(180 83 9 / 12%)' })], [{}, small]),
     support: chart('chart-support', [line('Hand-offs', '#db2777', { paths: uPlot.paths.bars({ size: [0.6, 40] }), fill: 'rgb(219 39 119 / 30%)' }),
       line('CSAT', '#0891b2', { scale: 'csat', spanGaps: true, points: { show: true, size: 6 } })],
       [{}, {}, { scale: 'csat', side: 1, grid: { show: false } }], { csat: { range: [1, 5] } }),
@@ -71,7 +72,13 @@ function draw(d) {
   times.push(Math.floor(Date.now() / 1000));
   values.push(d.concurrencyNow * 100);
   if (times.length > 8640) { times.shift(); values.shift(); }
-  state.charts.concurrency.setData([times.slice(), values.slice(), times.map(() => d.thresholds.concurrency * 100)]);
+  // at least the last ten minutes (a point with no sample at the start), the threshold drawn across
+  const now = times[times.length - 1];
+  const start = Math.min(times[0], now - 600);
+  const xs = start < times[0] ? [start, ...times] : times.slice();
+  const ys = start < times[0] ? [null, ...values] : values.slice();
+  state.charts.concurrency.setData([xs, ys, xs.map(() => d.thresholds.concurrency * 100)]);
+  state.charts.concurrency.setScale('x', { min: start, max: now + 10 });
 }
 
 // ---- the table of current figures ---------------------------------------------------------------
@@ -90,7 +97,7 @@ function table(d) {
   const t = d.thresholds;
   const seconds = Math.min(d.to, Date.now() / 1000) - d.from;
   figure('turns', number(s.turns));
-  figure('rate', number(s.turns / Math.max(1, seconds), 3));
+  figure('rate', (s.turns / Math.max(1, seconds)).toLocaleString('en', { maximumSignificantDigits: 3 }));
   figure('latency', s.p95FirstTextMs == null ? '–' : `${number(s.p95FirstTextMs)} ms`, s.p95FirstTextMs > t.latencyMs);
   figure('errors', s.errorRate == null ? 'no model calls' : `${percent(s.errorRate)} (${number(s.failedCalls)} of ${number(s.modelCalls)} model calls)`,
     s.errorRate > t.errorRate);

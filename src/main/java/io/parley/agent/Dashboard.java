@@ -70,7 +70,7 @@ public class Dashboard {
      */
     public record Figures(long t, long turns, long answers, long modelAnswers, long offlineAnswers, long cachedAnswers,
                           Double p50FirstTextMs, Double p95FirstTextMs, Double p99FirstTextMs, Double p95TotalMs,
-                          long modelCalls, long failedCalls, Double errorRate, BigDecimal cost,
+                          long modelCalls, long failedCalls, Double errorRate, double cost,
                           long handoffs, long ratings, Double csat) {
     }
 
@@ -228,7 +228,7 @@ public class Dashboard {
 
         Figures figures() {
             return new Figures(t, turns, answers, modelAnswers, offlineAnswers, cachedAnswers, p50, p95, p99, p95Total,
-                    calls, failed, calls == 0 ? null : (double) failed / calls, cost, handoffs, ratings, csat);
+                    calls, failed, calls == 0 ? null : (double) failed / calls, cost.doubleValue(), handoffs, ratings, csat);
         }
     }
 }

@@ -39,8 +39,9 @@ class DashboardTest {
     @Test
     void turnsHandOffsRatingsAndFailedModelCallsAreCountedInTheirBuckets() throws Exception {
         AgentSession admin = AgentSession.admin();
-        JsonPath before = dashboard(admin, "hour");
-        assertThat(before.getList("buckets")).hasSize(60);
+        // exact counts on the week's window: the hour's slides every minute, and may drop an earlier test's rows
+        JsonPath before = dashboard(admin, "week");
+        assertThat(before.getList("buckets")).hasSize(84);
         assertThat(before.getInt("thresholds.latencyMs")).isEqualTo(500);
         assertThat(before.getDouble("thresholds.errorRate")).isEqualTo(0.05);
         assertThat(before.getDouble("thresholds.concurrency")).isEqualTo(0.8);
@@ -66,8 +67,12 @@ class DashboardTest {
         sql.execute(call(conversation, "server_error", "0", "now()"));
         sql.execute(call(conversation, "rate_limited", "0", "now()"));
         sql.execute(call(conversation, "server_error", "0", "now() - interval '30 minutes'"));
+        // and a model answer, timed, 20 minutes ago
+        sql.execute("insert into message (conversation_id, msg_id, role, text, state, source, first_token_ms, total_ms, created_at)"
+                + " values ('" + conversation + "', 'dash-model', 'assistant', 'Your parcel is on its way.', 'complete', 'model', 420, 1300,"
+                + " now() - interval '20 minutes')");
 
-        JsonPath after = dashboard(admin, "hour");
+        JsonPath after = dashboard(admin, "week");
         assertThat(after.getLong("total.turns")).isEqualTo(before.getLong("total.turns") + 3);
         assertThat(after.getLong("total.answers")).isGreaterThanOrEqualTo(before.getLong("total.answers") + 3);
         assertThat(after.getLong("total.handoffs")).isEqualTo(before.getLong("total.handoffs") + 1);
@@ -79,29 +84,40 @@ class DashboardTest {
                 .isCloseTo((double) after.getLong("total.failedCalls") / after.getLong("total.modelCalls"), within(1e-9));
         assertThat(after.getDouble("total.cost")).isGreaterThanOrEqualTo(before.getDouble("total.cost") + 0.002 - 1e-9);
 
-        // the buckets add up to the window's totals, and each row sits in the bucket of its time
-        List<Map<String, Object>> buckets = after.getList("buckets");
-        assertThat(buckets.stream().mapToLong(b -> ((Number) b.get("turns")).longValue()).sum()).isEqualTo(after.getLong("total.turns"));
+        // the last hour: the buckets add up to the window's totals, and each row sits in the bucket of its time
+        JsonPath hour = dashboard(admin, "hour");
+        assertThat(hour.getList("buckets")).hasSize(60);
+        List<Map<String, Object>> buckets = hour.getList("buckets");
+        assertThat(buckets.stream().mapToLong(b -> ((Number) b.get("turns")).longValue()).sum()).isEqualTo(hour.getLong("total.turns"));
         assertThat(buckets.stream().mapToLong(b -> ((Number) b.get("failedCalls")).longValue()).sum())
-                .isEqualTo(after.getLong("total.failedCalls"));
+                .isEqualTo(hour.getLong("total.failedCalls"));
+        assertThat(buckets.subList(57, 60).stream().mapToLong(b -> ((Number) b.get("turns")).longValue()).sum())
+                .as("the turns just sent are in the last minutes").isGreaterThanOrEqualTo(3);
+        assertThat(buckets.subList(57, 60).stream().mapToLong(b -> ((Number) b.get("failedCalls")).longValue()).sum()).isGreaterThanOrEqualTo(2);
         long halfAnHourAgo = ((Number) sql.row("select extract(epoch from now() - interval '30 minutes')::bigint s").get("s")).longValue();
         Map<String, Object> older = buckets.stream().filter(b -> ((Number) b.get("t")).longValue() <= halfAnHourAgo
                 && halfAnHourAgo < ((Number) b.get("t")).longValue() + 60).findFirst().orElseThrow();
         assertThat(((Number) older.get("failedCalls")).longValue()).isPositive();
-        assertThat(after.getLong("to") - after.getLong("from")).isEqualTo(3600);
+        assertThat(hour.getLong("to") - hour.getLong("from")).isEqualTo(3600);
+        // latency percentiles come from model answers' timings (offline answers have none)
+        assertThat(hour.getDouble("total.p95FirstTextMs")).isNotNull();
+        long modelAnswerAt = ((Number) sql.row("select extract(epoch from created_at)::bigint s from message where conversation_id = ?"
+                + " and msg_id = 'dash-model'", conversation).get("s")).longValue();
+        Map<String, Object> timed = buckets.stream().filter(b -> ((Number) b.get("t")).longValue() <= modelAnswerAt
+                && modelAnswerAt < ((Number) b.get("t")).longValue() + 60).findFirst().orElseThrow();
+        assertThat(((Number) timed.get("p99FirstTextMs")).doubleValue()).isPositive();
+        assertThat(((Number) timed.get("p95TotalMs")).doubleValue()).isPositive();
+        assertThat(((Number) timed.get("modelAnswers")).longValue()).isPositive();
 
         // concurrency is this instance's live gauge: no stream is open now
-        assertThat(after.getDouble("concurrencyNow")).isZero();
-        assertThat(after.getList("concurrency.limit")).contains("llm_streams");
+        assertThat(hour.getDouble("concurrencyNow")).isZero();
+        assertThat(hour.getList("concurrency.limit")).contains("llm_streams");
 
-        // longer ranges: fewer, wider buckets over the same rows
+        // the day: 96 buckets of 15 minutes over the same rows
         JsonPath day = dashboard(admin, "day");
         assertThat(day.getList("buckets")).hasSize(96);
         assertThat(day.getLong("bucketSeconds")).isEqualTo(900);
-        assertThat(day.getLong("total.turns")).isGreaterThanOrEqualTo(after.getLong("total.turns"));
-        JsonPath week = dashboard(admin, "week");
-        assertThat(week.getList("buckets")).hasSize(84);
-        assertThat(week.getLong("total.handoffs")).isGreaterThanOrEqualTo(after.getLong("total.handoffs"));
+        assertThat(day.getLong("total.turns")).isGreaterThanOrEqualTo(hour.getLong("total.turns"));
     }
 
     @Test
