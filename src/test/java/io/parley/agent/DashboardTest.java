@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -125,6 +127,16 @@ class DashboardTest {
         AgentSession.agent("dora", "Dora").given().get("/api/dashboard").then().statusCode(403);
         AgentSession.admin().given().queryParam("range", "year").get("/api/dashboard").then().statusCode(400)
                 .contentType(containsString("application/problem+json")).body("detail", containsString("hour, day or week"));
+    }
+
+    @Test
+    void theChartsThresholdsAreTheAlertRulesThresholds() throws Exception {
+        // two homes by necessity (Java for the page, YAML for Prometheus): this keeps them equal
+        String rules = Files.readString(Path.of("deploy", "prometheus", "parley-rules.yml"));
+        Dashboard.Thresholds t = Dashboard.Thresholds.GUIDE;
+        assertThat(rules).contains("parley:turn_first_text_seconds:p95_5m > " + t.latencyMs() / 1000.0)
+                .contains("parley:llm_error_ratio:rate5m > " + t.errorRate())
+                .contains("avg_over_time(parley_concurrency_ratio[2m]) > " + t.concurrency());
     }
 
     private static JsonPath dashboard(AgentSession admin, String range) {
