@@ -110,6 +110,24 @@ class JsonLogTest {
         assertThat(failed.file()).doesNotContain("is the shop open").doesNotContain("on mondays");
     }
 
+    @Test
+    void anUnexpectedExceptionCarriesItsTypeTheStackTraceAndAStepAndNoTurnIdsOutsideATurn() throws Exception {
+        String marker = "unexpected-" + UUID.randomUUID();
+        org.jboss.logging.Logger.getLogger("io.parley.ops.JsonLogTest").error(marker, new IllegalStateException("pool closed"));
+        JsonNode line = null;
+        for (String l : Files.readString(LOG).split("\n")) {
+            if (l.contains(marker)) {
+                line = json.readTree(l);
+            }
+        }
+        assertThat(line).as("the line of %s", marker).isNotNull();
+        assertThat(line.path("level").asText()).isEqualTo("ERROR");
+        assertThat(line.path("error_type").asText()).isEqualTo("IllegalStateException");
+        assertThat(line.path("stack_trace").asText()).contains("IllegalStateException: pool closed").contains("JsonLogTest");
+        assertThat(line.path("resolution_steps").isArray()).isTrue();
+        assertThat(line.has("request_id")).isFalse(); // the test's thread is in no turn: no ids left behind by earlier ones
+    }
+
     /** A turn's id, conversation, its own log lines (by request_id) and the whole file once it has ended. */
     record Turn(String id, String conversationId, List<JsonNode> lines, String file) {
     }
