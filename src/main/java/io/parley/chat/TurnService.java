@@ -75,9 +75,8 @@ public class TurnService {
      * acknowledgement and answer: never a second row or model call.
      */
     void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
-        try (LogFields f = LogFields.turn(turn, session.conversationId())) { // every line of the turn, here and where it goes on
-            receive(connection, session, turn, text);
-        }
+        // every line of the turn carries its ids, here and wherever its work goes on
+        LogFields.turn(turn, session.conversationId(), () -> receive(connection, session, turn, text)).run();
     }
 
     private void receive(WebSocketConnection connection, Session session, String turn, String text) {
