@@ -8,6 +8,7 @@ import io.parley.conversation.Message;
 import io.parley.conversation.MessageState;
 import io.parley.conversation.TurnStore;
 import io.parley.failure.ErrorCode;
+import io.parley.failure.LogFields;
 import io.parley.failure.ParleyException;
 import io.parley.lifecycle.Handoff;
 import io.parley.llm.AnswerInterruptedException;
@@ -68,48 +69,17 @@ public class TurnService {
         this.llm = llm;
     }
 
-    /** An answer being streamed here: what the customer has seen so far. */
-    static final class ActiveTurn {
-        /** The reserved answer row. */
-        final long answerId;
-        final UUID conversationId;
-        final Message customer;
-        final StringBuilder sent = new StringBuilder();
-        /** Model text to delta frames (see parley.chat.delta-coalesce). */
-        final DeltaCoalescer deltas;
-        volatile Cancellable subscription;
-        volatile long lastSave = System.nanoTime();
-        volatile boolean finished;
-        /** When a failed final write stops being tried again (System.nanoTime). */
-        volatile long giveUpWritingAt;
-        /** The answer before this turn's was unsure (see Clarification). */
-        final boolean lastAnswerUnsure;
-        /** This answer is unsure too: its text is replaced by a clarifying question. */
-        volatile boolean clarify;
-
-        ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas, boolean lastAnswerUnsure) {
-            this.lastAnswerUnsure = lastAnswerUnsure;
-            this.answerId = answerId;
-            this.conversationId = conversationId;
-            this.customer = customer;
-            this.deltas = deltas;
-        }
-
-        synchronized String text() {
-            return sent.toString();
-        }
-
-        synchronized void append(String text) {
-            sent.append(text);
-        }
-    }
-
     /**
      * Stores {@code message {id, text}} (on a worker thread), acknowledges it with its stored echo,
      * and answers it when the bot has the conversation. A resend of a known id gets the original
      * acknowledgement and answer: never a second row or model call.
      */
     void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
+        // every line of the turn carries its ids, here and wherever its work goes on
+        LogFields.turn(turn, session.conversationId(), () -> receive(connection, session, turn, text)).run();
+    }
+
+    private void receive(WebSocketConnection connection, Session session, String turn, String text) {
         telemetry.messageIn(turn);
         TurnStore.Accepted accepted;
         try {
@@ -154,7 +124,8 @@ public class TurnService {
         active.put(reserved, t);
         t.subscription = router.answer(new ModelRouter.Turn(conversationId, customer.msgId, customer.seq, customer.text,
                         session.locale(), accepted.history(), accepted.priority()))
-                .subscribe().with(event -> onEvent(t, event), failure -> onFailure(t, failure));
+                .subscribe().with(LogFields.turn(customer.msgId, conversationId, (AnswerEvent event) -> onEvent(t, event)),
+                        LogFields.turn(customer.msgId, conversationId, (Throwable failure) -> onFailure(t, failure)));
     }
 
     private DeltaCoalescer deltas(UUID conversationId, String turn) {
@@ -301,7 +272,8 @@ public class TurnService {
                         turn, failure.retryAfterMs()));
             }
             if (again) {
-                vertx.setTimer(delay, id -> onWorker(() -> store(t, m, attempt, errorText, tries + 1)));
+                Runnable retry = LogFields.carry(() -> store(t, m, attempt, errorText, tries + 1)); // the timer fires without the turn's fields
+                vertx.setTimer(delay, id -> onWorker(retry));
             } else {
                 active.remove(t.answerId);
                 if (attempt != null) {
@@ -396,7 +368,8 @@ public class TurnService {
         }
     }
 
+    /** Work of the calling turn (if any) on a worker thread, logged with the turn's fields. */
     private static void onWorker(Runnable work) {
-        Infrastructure.getDefaultWorkerPool().execute(work);
+        Infrastructure.getDefaultWorkerPool().execute(LogFields.carry(work));
     }
 }

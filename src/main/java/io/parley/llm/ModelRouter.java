@@ -177,7 +177,8 @@ public class ModelRouter {
         List<Cancellable> streams = new CopyOnWriteArrayList<>();
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
                 () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent, streams), DONE);
-        Cancellable running = guarded.subscribe().with(done -> {
+        // the guard's callbacks run on other threads: each carries the turn's log fields
+        Cancellable running = guarded.subscribe().with(LogFields.turn(turn.turn(), turn.conversationId(), (AnswerEvent.Done done) -> {
             if (out.isCancelled()) {
                 // the caller dropped the turn while this request finished: its row would have gone with the answer
                 if (done.attempt() != null) {
@@ -190,7 +191,7 @@ public class ModelRouter {
             }
             out.emit(done);
             out.complete();
-        }, failure -> {
+        }), LogFields.turn(turn.turn(), turn.conversationId(), (Throwable failure) -> {
             if (textSent.get()) {
                 out.fail(failure); // the customer saw part of this answer: never replace it silently
                 return;
@@ -201,7 +202,7 @@ public class ModelRouter {
                         turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
             }
             next(turn, tier, index + 1, out, textSent);
-        });
+        }));
         // the caller cancelling (an early call dropped, shutdown) aborts the request to the provider
         out.onTermination(() -> {
             running.cancel();
@@ -256,7 +257,7 @@ public class ModelRouter {
                         out.emit(e);
                     }
                 },
-                failure -> {
+                LogFields.turn(turn.turn(), turn.conversationId(), (Throwable failure) -> {
                     closed.run();
                     ProviderException error = failure instanceof ProviderException p ? p
                             : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
@@ -279,8 +280,8 @@ public class ModelRouter {
                                 error.getMessage());
                     }
                     result.fail(textSent.get() ? new AnswerInterruptedException(stats, assembly.interrupted(), error) : error);
-                },
-                () -> {
+                }),
+                LogFields.turn(turn.turn(), turn.conversationId(), () -> {
                     closed.run();
                     for (AnswerEvent e : assembly.finish()) {
                         if (e instanceof AnswerEvent.Text) {
@@ -298,7 +299,7 @@ public class ModelRouter {
                     ModelAttempt row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
                             tier.name(), provider.name(), link.model(), number, stats, null, assembly.finishReason()));
                     result.complete(new AnswerEvent.Done(answer, stats, row));
-                });
+                }));
         running.add(stream);
     }
 
