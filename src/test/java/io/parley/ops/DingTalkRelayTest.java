@@ -3,18 +3,14 @@ package io.parley.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.parley.testing.FakeDingTalkRobot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,11 +39,11 @@ class DingTalkRelayTest {
     void startRobot() throws Exception {
         robot = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         robot.createContext("/robot/send", exchange -> {
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = FakeDingTalkRobot.query(exchange.getRequestURI().getRawQuery());
             String answer;
             if (!"robot-access-token".equals(query.get("access_token"))) {
                 answer = "{\"errcode\":300001,\"errmsg\":\"token is not exist\"}";
-            } else if (query.containsKey("sign") && !signature(Long.parseLong(query.get("timestamp"))).equals(query.get("sign"))) {
+            } else if (query.containsKey("sign") && !FakeDingTalkRobot.sign(SECRET, Long.parseLong(query.get("timestamp"))).equals(query.get("sign"))) {
                 answer = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}";
             } else if (!query.containsKey("sign") && robotRequiresSign) {
                 answer = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}";
@@ -183,24 +179,5 @@ class DingTalkRelayTest {
             }
         };
         return new DingTalkRelay(config, JSON);
-    }
-
-    private static String signature(long timestamp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((timestamp + "\n" + SECRET).getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        for (String pair : raw == null ? new String[0] : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return q;
     }
 }

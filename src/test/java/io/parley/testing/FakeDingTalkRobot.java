@@ -44,7 +44,7 @@ public class FakeDingTalkRobot implements QuarkusTestResourceLifecycleManager {
             String answer;
             if (!ACCESS_TOKEN.equals(q.get("access_token"))) {
                 answer = "{\"errcode\":300001,\"errmsg\":\"token is not exist\"}";
-            } else if (q.get("timestamp") == null || !sign(Long.parseLong(q.get("timestamp"))).equals(q.get("sign"))
+            } else if (q.get("timestamp") == null || !sign(SECRET, Long.parseLong(q.get("timestamp"))).equals(q.get("sign"))
                     || Math.abs(System.currentTimeMillis() - Long.parseLong(q.get("timestamp"))) > 3_600_000) {
                 answer = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}";
             } else {
@@ -70,17 +70,19 @@ public class FakeDingTalkRobot implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    static String sign(long timestamp) {
+    /** DingTalk's signature, written here from its documentation (not Parley's code): HMAC-SHA256 of timestamp + "\n" + secret. */
+    public static String sign(String secret, long timestamp) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((timestamp + "\n" + SECRET).getBytes(StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal((timestamp + "\n" + secret).getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Map<String, String> query(String raw) {
+    /** The decoded parameters of a raw query string. */
+    public static Map<String, String> query(String raw) {
         Map<String, String> q = new HashMap<>();
         for (String pair : raw == null ? new String[0] : raw.split("&")) {
             int eq = pair.indexOf('=');
