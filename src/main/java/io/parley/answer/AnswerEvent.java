@@ -11,6 +11,13 @@ public sealed interface AnswerEvent {
     record Head(String intent, double confidence, List<EntityValue> entities) implements AnswerEvent {
     }
 
+    /**
+     * What the bot is doing while the customer waits (an action running: "Looking up your order…"), in the
+     * customer's language. Shown, never stored: the answer that follows says what came of it.
+     */
+    record Status(String text) implements AnswerEvent {
+    }
+
     /** A piece of the answer text. */
     record Text(String text) implements AnswerEvent {
     }

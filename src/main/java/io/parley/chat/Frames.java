@@ -55,6 +55,11 @@ public class Frames {
         return f.toString();
     }
 
+    /** What the bot is doing while the customer waits ("Looking up your order…"): shown until the answer comes, never stored. */
+    public String answerStatus(String turn, String text) {
+        return frame("answer.status").put("turn", turn).put("text", text).toString();
+    }
+
     /** The most frequent frame (several per answer): written directly, no tree to build and walk. */
     public String answerDelta(String turn, String text) {
         if (telemetry != null) {

@@ -141,6 +141,9 @@ public class TurnService {
             // a second unsure answer in a row: the customer gets a clarifying question instead of another guess
             t.clarify = t.lastAnswerUnsure && h.confidence() < chat.lowConfidence();
             hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
+        } else if (event instanceof AnswerEvent.Status status) {
+            t.deltas.flush();
+            hub.broadcast(t.conversationId, frames.answerStatus(turn, status.text()));
         } else if (event instanceof AnswerEvent.Text text) {
             if (t.clarify) {
                 return;

@@ -13,7 +13,19 @@ import java.io.IOException;
  * One {@code chat.completion.chunk} of the stream. The first delta may carry only a role, reasoning
  * models send {@code reasoning_content}, and the last chunk may carry only {@code usage}.
  */
-public record ChatChunk(String id, String model, String content, String reasoning, String finishReason, Usage usage) {
+public record ChatChunk(String id, String model, String content, String reasoning, String finishReason, Usage usage,
+                        java.util.List<ToolCallDelta> toolCalls) {
+
+    public ChatChunk(String id, String model, String content, String reasoning, String finishReason, Usage usage) {
+        this(id, model, content, reasoning, finishReason, usage, java.util.List.of());
+    }
+
+    /**
+     * A piece of a streamed tool call: the first piece of a call carries its {@code index}, {@code id} and
+     * function name, later pieces with the same index only more of its {@code arguments} JSON text.
+     */
+    public record ToolCallDelta(int index, String id, String name, String arguments) {
+    }
 
     public record Usage(Integer promptTokens, Integer completionTokens, Integer cacheHitTokens,
                         Integer cacheMissTokens, Integer reasoningTokens) {
@@ -38,6 +50,7 @@ public record ChatChunk(String id, String model, String content, String reasonin
             String id = null;
             String model = null;
             String[] choice = new String[3]; // content, reasoning_content, finish_reason
+            java.util.List<ToolCallDelta> calls = new java.util.ArrayList<>(0);
             Usage usage = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -45,17 +58,17 @@ public record ChatChunk(String id, String model, String content, String reasonin
                 switch (field) {
                     case "id" -> id = string(p, value);
                     case "model" -> model = string(p, value);
-                    case "choices" -> firstChoice(p, value, choice);
+                    case "choices" -> firstChoice(p, value, choice, calls);
                     case "usage" -> usage = usage(p, value);
                     case "error" -> throw new ErrorEvent();
                     default -> p.skipChildren();
                 }
             }
-            return new ChatChunk(id, model, choice[0], choice[1], choice[2], usage);
+            return new ChatChunk(id, model, choice[0], choice[1], choice[2], usage, calls.isEmpty() ? java.util.List.of() : calls);
         }
     }
 
-    private static void firstChoice(JsonParser p, JsonToken value, String[] out) throws IOException {
+    private static void firstChoice(JsonParser p, JsonToken value, String[] out, java.util.List<ToolCallDelta> calls) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             p.skipChildren();
             return;
@@ -77,6 +90,7 @@ public record ChatChunk(String id, String model, String content, String reasonin
                         switch (d) {
                             case "content" -> out[0] = string(p, dv);
                             case "reasoning_content" -> out[1] = string(p, dv);
+                            case "tool_calls" -> toolCalls(p, dv, calls);
                             default -> p.skipChildren();
                         }
                     }
@@ -86,6 +100,42 @@ public record ChatChunk(String id, String model, String content, String reasonin
                     p.skipChildren();
                 }
             }
+        }
+    }
+
+    private static void toolCalls(JsonParser p, JsonToken value, java.util.List<ToolCallDelta> calls) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            int index = calls.size();
+            String id = null, name = null, arguments = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "index" -> index = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : index;
+                    case "id" -> id = string(p, v);
+                    case "function" -> {
+                        if (v != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken fv = p.nextToken();
+                            switch (f) {
+                                case "name" -> name = string(p, fv);
+                                case "arguments" -> arguments = string(p, fv);
+                                default -> p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            calls.add(new ToolCallDelta(index, id, name, arguments));
         }
     }
 

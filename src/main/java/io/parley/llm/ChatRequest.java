@@ -9,7 +9,11 @@ import java.util.List;
  * One chat completion request: messages in order, the first being the system prompt, and the
  * {@code response_format} to send (null: none, the prompt alone asks for JSON).
  */
-public record ChatRequest(String model, List<Msg> messages, JsonNode responseFormat) {
+public record ChatRequest(String model, List<Msg> messages, JsonNode responseFormat, JsonNode tools) {
+
+    public ChatRequest(String model, List<Msg> messages, JsonNode responseFormat) {
+        this(model, messages, responseFormat, null);
+    }
 
     /** JSON mode: {@code {"type": "json_object"}}. */
     static final JsonNode JSON_OBJECT = JsonNodeFactory.instance.objectNode().put("type", "json_object");
@@ -19,6 +23,18 @@ public record ChatRequest(String model, List<Msg> messages, JsonNode responseFor
         this(model, messages, JSON_OBJECT);
     }
 
-    public record Msg(String role, String content) {
+    /**
+     * One message. An assistant message that called tools carries {@code toolCalls} (its content may be
+     * null); a {@code tool} message answers the call named by {@code toolCallId}.
+     */
+    public record Msg(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+
+        public Msg(String role, String content) {
+            this(role, content, List.of(), null);
+        }
+    }
+
+    /** A whole tool call as the model made it: {@code arguments} is its JSON text, as it arrived. */
+    public record ToolCall(String id, String name, String arguments) {
     }
 }

@@ -150,7 +150,20 @@ public class DeepSeekClient {
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
         for (ChatRequest.Msg m : request.messages()) {
-            messages.addObject().put("role", m.role()).put("content", m.content());
+            ObjectNode msg = messages.addObject().put("role", m.role()).put("content", m.content());
+            if (!m.toolCalls().isEmpty()) {
+                ArrayNode calls = msg.putArray("tool_calls");
+                for (ChatRequest.ToolCall c : m.toolCalls()) {
+                    calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                            .put("name", c.name()).put("arguments", c.arguments());
+                }
+            }
+            if (m.toolCallId() != null) {
+                msg.put("tool_call_id", m.toolCallId());
+            }
+        }
+        if (request.tools() != null && !request.tools().isEmpty()) {
+            root.set("tools", request.tools()); // function calling: the business's actions
         }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);
@@ -289,10 +302,11 @@ public class DeepSeekClient {
                 return;
             }
             if (chunk.id() == null && headerRequestId != null) {
-                chunk = new ChatChunk(headerRequestId, chunk.model(), chunk.content(), chunk.reasoning(), chunk.finishReason(), chunk.usage());
+                chunk = new ChatChunk(headerRequestId, chunk.model(), chunk.content(), chunk.reasoning(), chunk.finishReason(), chunk.usage(),
+                        chunk.toolCalls());
             }
             boolean token = (chunk.content() != null && !chunk.content().isEmpty())
-                    || (chunk.reasoning() != null && !chunk.reasoning().isEmpty());
+                    || (chunk.reasoning() != null && !chunk.reasoning().isEmpty()) || !chunk.toolCalls().isEmpty();
             if (token && !gotToken) {
                 gotToken = true;
                 vertx.cancelTimer(firstTokenTimer);

@@ -223,6 +223,10 @@ public interface LlmConfig {
          */
         @WithDefault("false")
         boolean reasoning();
+
+        /** The business's actions are offered to this tier's models (function calling), when any is configured. */
+        @WithDefault("true")
+        boolean actions();
     }
 
     interface RetryConfig {

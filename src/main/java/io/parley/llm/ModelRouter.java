@@ -6,6 +6,7 @@ import io.parley.answer.StructuredAnswer;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
 
+import io.parley.actions.ActionTurns;
 import io.parley.conversation.HistoryItem;
 import io.parley.failure.LogFields;
 import io.parley.offline.OfflineEngine;
@@ -15,8 +16,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -52,6 +51,10 @@ public class ModelRouter {
 
         boolean opening() {
             return history.size() == 1;
+        }
+
+        ActionTurns.Ref ref() {
+            return new ActionTurns.Ref(conversationId, turn);
         }
     }
 
@@ -90,13 +93,15 @@ public class ModelRouter {
     private final LlmConfig config;
     private final AnswerRules rules;
     private final ModelBudget budget;
+    private final ActionTurns actions;
     private final Map<String, Tier> tiers = new LinkedHashMap<>();
     /** {@code provider|model} pairs that refused {@code response_format}: asked without it from then on. */
     private final Set<String> formatRefused = ConcurrentHashMap.newKeySet();
 
     ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
-                Accounting accounting, LlmConfig config, ModelBudget budget) {
+                Accounting accounting, LlmConfig config, ModelBudget budget, ActionTurns actions) {
         this.budget = budget;
+        this.actions = actions;
         this.providers = providers;
         this.prompts = prompts;
         this.offline = offline;
@@ -140,6 +145,11 @@ public class ModelRouter {
 
     public Multi<AnswerEvent> answer(Turn turn) {
         Tier tier = route(turn);
+        // a yes or no to a change proposed earlier is answered by running (or dropping) it, whatever the engine
+        var confirmed = actions.reply(turn.ref(), turn.text(), turn.locale());
+        if (confirmed.isPresent()) {
+            return confirmed.get();
+        }
         if (turn.opening()) {
             var hit = cache.get(tier.name(), turn.text());
             if (hit.isPresent()) {
@@ -150,7 +160,7 @@ public class ModelRouter {
             LOG.infof("request_id=%s conversation=%s resolution=\"over the model budget (parley.limits.model-calls-per-conversation): answered offline\"",
                     turn.turn(), turn.conversationId());
             accounting.overBudget();
-            return offline.stream(turn.text(), turn.locale()); // an answer still, not an error: the rules and the knowledge base
+            return offline.stream(turn.text(), turn.locale(), turn.ref()); // an answer still, not an error: the rules and the knowledge base
         }
         return Multi.createFrom().<AnswerEvent>emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()))
                 .onTermination().invoke(() -> budget.release(turn.conversationId(), turn.turn()));
@@ -163,7 +173,7 @@ public class ModelRouter {
         }
         Link link = tier.chain().get(index);
         if (link.offline()) {
-            Cancellable rules = offline.stream(turn.text(), turn.locale()).subscribe().with(out::emit, out::fail, out::complete);
+            Cancellable rules = offline.stream(turn.text(), turn.locale(), turn.ref()).subscribe().with(out::emit, out::fail, out::complete);
             out.onTermination(rules::cancel);
             return;
         }
@@ -173,10 +183,11 @@ public class ModelRouter {
             return;
         }
         AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean usedActions = new AtomicBoolean();
         // this link's streams: the guard does not pass a cancellation on to the attempt it runs, so they are cancelled directly
         List<Cancellable> streams = new CopyOnWriteArrayList<>();
         Uni<AnswerEvent.Done> guarded = provider.guard().get(
-                () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent, streams), DONE);
+                () -> attempt(turn, tier, link, provider, attempts.incrementAndGet(), out, textSent, streams, usedActions), DONE);
         // the guard's callbacks run on other threads: each carries the turn's log fields
         Cancellable running = guarded.subscribe().with(LogFields.turn(turn.turn(), turn.conversationId(), (AnswerEvent.Done done) -> {
             if (out.isCancelled()) {
@@ -186,7 +197,7 @@ public class ModelRouter {
                 }
                 return;
             }
-            if (turn.opening()) {
+            if (turn.opening() && !usedActions.get()) { // an answer built on an action's result is never cached
                 cache.putIfCacheable(tier.name(), turn.text(), turn.locale(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
             out.emit(done);
@@ -197,9 +208,9 @@ public class ModelRouter {
                 return;
             }
             String resolution = index + 1 < tier.chain().size() ? "falling back to " + tier.chain().get(index + 1) : "giving up";
-            try (LogFields f = fields(turn, link.provider(), failure)) {
+            try (LogFields f = FailureFields.fields(turn, link.provider(), failure)) {
                 LOG.warnf("request_id=%s conversation=%s tier=%s link=%s error_type=%s resolution=\"%s\" detail=\"%s\"",
-                        turn.turn(), turn.conversationId(), tier.name(), link, errorType(failure), resolution, failure.getMessage());
+                        turn.turn(), turn.conversationId(), tier.name(), link, FailureFields.errorType(failure), resolution, failure.getMessage());
             }
             next(turn, tier, index + 1, out, textSent);
         }));
@@ -212,11 +223,14 @@ public class ModelRouter {
 
     /** One request to one provider: events go straight to the customer; the Uni ends with the finished answer. */
     private Uni<AnswerEvent.Done> attempt(Turn turn, Tier tier, Link link, Provider provider, int number,
-                                          MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent, List<Cancellable> running) {
+                                          MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent, List<Cancellable> running,
+                                          AtomicBoolean usedActions) {
+        ActionSteps steps = new ActionSteps(actions, turn.ref(), ActionTurns.language(turn.text(), turn.locale()),
+                () -> offline.answer(turn.text(), turn.locale()), tier.params().actions(), usedActions);
         return Uni.createFrom().emitter(result -> {
             String key = provider.name() + "|" + link.model();
             LlmConfig.ResponseFormat format = formatRefused.contains(key) ? LlmConfig.ResponseFormat.none : provider.responseFormat();
-            request(turn, tier, link, provider, number, out, textSent, result, running, format);
+            request(turn, tier, link, provider, number, out, textSent, result, running, format, steps);
             // cancelled: the streams' own termination releases their slots (cancelling a finished one does nothing)
             result.onTermination(() -> running.forEach(Cancellable::cancel));
         });
@@ -229,10 +243,13 @@ public class ModelRouter {
      */
     private void request(Turn turn, Tier tier, Link link, Provider provider, int number, MultiEmitter<? super AnswerEvent> out,
                          AtomicBoolean textSent, io.smallrye.mutiny.subscription.UniEmitter<? super AnswerEvent.Done> result,
-                         List<Cancellable> running, LlmConfig.ResponseFormat format) {
+                         List<Cancellable> running, LlmConfig.ResponseFormat format, ActionSteps steps) {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
                 fallbackText(turn));
-        ChatRequest request = new ChatRequest(link.model(), prompts.messages(turn.history()), prompts.responseFormat(format));
+        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history()));
+        messages.addAll(steps.messages()); // the tool calls and results of this turn's earlier steps
+        ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools());
+        ToolCallBuffer toolCalls = new ToolCallBuffer();
         provider.activeStreams().incrementAndGet();
         budget.spend(turn.conversationId(), turn.turn());
         AtomicBoolean open = new AtomicBoolean(true);
@@ -250,6 +267,7 @@ public class ModelRouter {
                         assembly.finishReason())))
                 .subscribe().with(
                 chunk -> {
+                    toolCalls.add(chunk.toolCalls());
                     for (AnswerEvent e : assembly.onChunk(chunk)) {
                         if (e instanceof AnswerEvent.Text) {
                             textSent.set(true);
@@ -267,13 +285,13 @@ public class ModelRouter {
                                     + "from now on; set parley.llm.providers.%s.response-format=none to skip the refused request",
                                     provider.name(), link.model(), format, error.getMessage(), provider.name());
                         }
-                        request(turn, tier, link, provider, number, out, textSent, result, running, LlmConfig.ResponseFormat.none);
+                        request(turn, tier, link, provider, number, out, textSent, result, running, LlmConfig.ResponseFormat.none, steps);
                         return;
                     }
                     CallStats stats = assembly.stats(provider.name(), link.model());
                     accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
                             provider.name(), link.model(), number, stats, error, assembly.finishReason()));
-                    try (LogFields f = fields(turn, provider.name(), error)) {
+                    try (LogFields f = FailureFields.fields(turn, provider.name(), error)) {
                         LOG.infof("request_id=%s provider=%s model=%s attempt=%d status=%d error_type=%s resolution=\"%s\" detail=\"%s\"",
                                 turn.turn(), provider.name(), link.model(), number, error.status(), error.kind(),
                                 textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
@@ -283,6 +301,24 @@ public class ModelRouter {
                 }),
                 LogFields.turn(turn.turn(), turn.conversationId(), () -> {
                     closed.run();
+                    if (toolCalls.any() && !textSent.get()) {
+                        // a step that called actions: its own row, then the next step (or an answer stated here)
+                        accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
+                                provider.name(), link.model(), number, assembly.stats(provider.name(), link.model()), null, assembly.finishReason()));
+                        long started = System.nanoTime();
+                        steps.handle(toolCalls.calls(), out::emit).subscribe().with(LogFields.turn(turn.turn(), turn.conversationId(), next -> {
+                            if (next.more()) {
+                                request(turn, tier, link, provider, number, out, textSent, result, running, format, steps);
+                                return;
+                            }
+                            StructuredAnswer stated = next.answer();
+                            out.emit(new AnswerEvent.Head(stated.intent(), stated.confidence(), stated.entities()));
+                            textSent.set(true);
+                            out.emit(new AnswerEvent.Text(stated.answer()));
+                            result.complete(new AnswerEvent.Done(stated, ActionTurns.stats(started)));
+                        }), result::fail);
+                        return;
+                    }
                     for (AnswerEvent e : assembly.finish()) {
                         if (e instanceof AnswerEvent.Text) {
                             textSent.set(true);
@@ -329,29 +365,5 @@ public class ModelRouter {
         events.add(new AnswerEvent.Text(a.answer()));
         events.add(new AnswerEvent.Done(a, stats));
         return Multi.createFrom().iterable(events);
-    }
-
-    /** The JSON log's fields for a failed attempt or link: the guide's error template (error_type, resolution_steps). */
-    private static LogFields fields(Turn turn, String provider, Throwable failure) {
-        List<String> steps = failure instanceof ProviderException p ? p.kind().resolutionSteps()
-                : failure instanceof CircuitBreakerOpenException ? List.of("the provider kept failing: see its earlier error lines",
-                        "the circuit closes again by itself after parley.llm.circuit-breaker.delay")
-                : failure instanceof BulkheadException ? List.of("every stream to this provider is busy: scale out, or raise parley.llm.max-concurrent")
-                : List.of("read the stack trace of this request_id");
-        return LogFields.of("request_id", turn.turn(), "conversation_id", String.valueOf(turn.conversationId()),
-                "provider", provider, "error_type", errorType(failure), "resolution_steps", LogFields.steps(steps));
-    }
-
-    private static String errorType(Throwable failure) {
-        if (failure instanceof ProviderException p) {
-            return p.kind().name();
-        }
-        if (failure instanceof CircuitBreakerOpenException) {
-            return "CIRCUIT_OPEN";
-        }
-        if (failure instanceof BulkheadException) {
-            return "BULKHEAD_FULL";
-        }
-        return failure.getClass().getSimpleName();
     }
 }

@@ -4,17 +4,17 @@ import java.util.Optional;
 
 /** Sampling parameters of one tier, sent with each of its requests. */
 public record TierParams(double temperature, Optional<Double> topP, int maxTokens, Optional<Double> frequencyPenalty,
-                         boolean reasoning) {
+                         boolean reasoning, boolean actions) {
 
     static TierParams of(LlmConfig base, LlmConfig.TierConfig tier) {
         return new TierParams(tier.temperature().orElse(base.temperature()),
                 tier.topP().isPresent() ? tier.topP() : base.topP(),
                 tier.maxTokens().orElse(base.maxTokens()),
                 tier.frequencyPenalty().isPresent() ? tier.frequencyPenalty() : base.frequencyPenalty(),
-                tier.reasoning());
+                tier.reasoning(), tier.actions());
     }
 
     static TierParams of(LlmConfig base) {
-        return new TierParams(base.temperature(), base.topP(), base.maxTokens(), base.frequencyPenalty(), false);
+        return new TierParams(base.temperature(), base.topP(), base.maxTokens(), base.frequencyPenalty(), false, true);
     }
 }

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -44,6 +45,9 @@ public final class EntityExtractor {
                     (m, d) -> amount(m.group(1), m.group(2))),
             new Rule("date", Dates.PATTERN, Dates::value),
             new Rule("location", Places.PATTERN, (m, d) -> Optional.of(Places.canonical(m.group()))));
+
+    /** The entity types the rules find. */
+    static final Set<String> TYPES = Set.of("email", "tracking_number", "order_id", "phone", "amount", "date", "location");
 
     private final Clock clock;
 

@@ -1,6 +1,10 @@
 package io.parley.offline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.actions.Action;
+import io.parley.actions.ActionTurns;
 import io.parley.answer.EntityValue;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
@@ -62,6 +66,10 @@ public class OfflineEngine {
         t.setDaemon(true);
         return t;
     });
+
+    /** The business's actions (absent in unit tests of the rules alone). */
+    @Inject
+    ActionTurns actions;
 
     @Inject
     OfflineEngine(OfflineConfig config, ObjectMapper json) {
@@ -144,11 +152,20 @@ public class OfflineEngine {
         return new StructuredAnswer(rule.name(), detected.confidence(), found, "neutral", rule.handoff(), suggestions, answer);
     }
 
-    /** The offline answer as a stream: head first, then the words with a short pause, then the whole. */
-    public Multi<AnswerEvent> stream(String text, String locale) {
+    /**
+     * The offline answer as a stream: head first, then the words with a short pause, then the whole. When
+     * an action is configured for the intent and the message carries its required arguments, the answer
+     * comes from the action's result instead (a change is proposed, to be confirmed by the customer).
+     */
+    public Multi<AnswerEvent> stream(String text, String locale, ActionTurns.Ref ref) {
         return Multi.createFrom().deferred(() -> {
             long started = System.nanoTime();
             StructuredAnswer a = answer(text, locale);
+            Optional<Action> action = actions == null || ref == null ? Optional.empty() : actions.actions().forIntent(a.intent());
+            ObjectNode arguments = action.map(x -> arguments(x, a.entities(), text)).orElse(null);
+            if (arguments != null) {
+                return actions.offline(ref, action.get(), arguments, language(text, locale), a.intent(), a.entities());
+            }
             List<AnswerEvent> events = new ArrayList<>();
             events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
             for (String piece : pieces(a.answer())) {
@@ -165,6 +182,30 @@ public class OfflineEngine {
                 return Multi.createFrom().item(new AnswerEvent.Done(a, CallStats.offline(0, total)));
             });
         });
+    }
+
+    /** Without a conversation (tests of the rules alone): never calls an action. */
+    public Multi<AnswerEvent> stream(String text, String locale) {
+        return stream(text, locale, null);
+    }
+
+    /**
+     * The action's arguments from the message: each required one from the entity of the same type; a
+     * required free-text one (a reason) takes the message itself. Null when an entity is missing.
+     */
+    private static ObjectNode arguments(Action action, List<EntityValue> found, String text) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (String name : action.required()) {
+            Optional<EntityValue> e = found.stream().filter(v -> v.type().equals(name)).findFirst();
+            if (e.isPresent()) {
+                out.put(name, e.get().value());
+            } else if (!EntityExtractor.TYPES.contains(name) && "string".equals(action.parameters().path("properties").path(name).path("type").asText())) {
+                out.put(name, text.length() <= 300 ? text : text.substring(0, 300));
+            } else {
+                return null;
+            }
+        }
+        return out;
     }
 
     /** Words (with their trailing space) for Latin text, two characters at a time for Chinese. */

@@ -28,8 +28,12 @@ public class DemoSite {
             return;
         }
         String page = resource("demo/index.html");
+        DemoShop shop = new DemoShop();
         HttpServer server = vertx.createHttpServer();
         server.requestHandler(req -> {
+            if (shop.handle(req)) {
+                return; // the stand-in shop API the demo's actions call
+            }
             if (!"/".equals(req.path()) && !"/index.html".equals(req.path())) {
                 req.response().setStatusCode(404).end("not found");
                 return;

@@ -29,6 +29,7 @@ class PackageRulesTest {
                 .layer("lifecycle").definedBy("io.parley.lifecycle..")
                 .layer("widget").definedBy("io.parley.widget..")
                 .layer("offline").definedBy("io.parley.offline..")
+                .layer("actions").definedBy("io.parley.actions..")
                 .layer("limits").definedBy("io.parley.limits..")
                 .layer("conversation").definedBy("io.parley.conversation..")
                 .layer("answer").definedBy("io.parley.answer..")
@@ -40,9 +41,10 @@ class PackageRulesTest {
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
+                .whereLayer("actions").mayOnlyBeAccessedByLayers("offline", "llm", "agent")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
-                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "lifecycle", "chat", "agent")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
                 .check(PARLEY);
     }

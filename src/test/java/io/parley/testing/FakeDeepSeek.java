@@ -301,13 +301,13 @@ public final class FakeDeepSeek {
             r.headers.put("x-request-id", "req-header-1");
             StringBuilder sse = new StringBuilder();
             sse.append(": keep-alive\n\n");
-            sse.append("data: ").append(chunk(null, "assistant", null, null)).append("\n\n");
+            sse.append("data: ").append(FakeStreams.chunk(null, "assistant", null, null)).append("\n\n");
             for (int i = 0; i < content.length(); i += deltaChars) {
-                sse.append("data: ").append(chunk(content.substring(i, Math.min(content.length(), i + deltaChars)), null, null, null)).append("\r\n\r\n");
+                sse.append("data: ").append(FakeStreams.chunk(content.substring(i, Math.min(content.length(), i + deltaChars)), null, null, null)).append("\r\n\r\n");
             }
             if (finish) {
-                sse.append("data: ").append(chunk("", null, finishReason, null)).append("\n\n");
-                sse.append("data: ").append(usageChunk(120, 40, 96, 24)).append("\n\n");
+                sse.append("data: ").append(FakeStreams.chunk("", null, finishReason, null)).append("\n\n");
+                sse.append("data: ").append(FakeStreams.usageChunk(120, 40, 96, 24)).append("\n\n");
                 sse.append("data: [DONE]\n\n");
             }
             r.addBytes(sse.toString().getBytes(StandardCharsets.UTF_8), writeBytes, 0);
@@ -317,32 +317,20 @@ public final class FakeDeepSeek {
 
         /** A reasoning model's stream: {@code reasoning_content} deltas first, then the answer. */
         public static Reply streamWithReasoning(String reasoning, String content) {
-            Reply r = new Reply();
-            r.headers.put("Content-Type", "text/event-stream; charset=utf-8");
-            StringBuilder sse = new StringBuilder();
-            for (int i = 0; i < reasoning.length(); i += 5) {
-                ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-reasoner-1").put("object", "chat.completion.chunk")
-                        .put("model", "deepseek-v4-pro");
-                root.putArray("choices").addObject().put("index", 0).putObject("delta")
-                        .put("reasoning_content", reasoning.substring(i, Math.min(reasoning.length(), i + 5))).putNull("content");
-                sse.append("data: ").append(root).append("\n\n");
-            }
-            for (int i = 0; i < content.length(); i += 4) {
-                sse.append("data: ").append(chunk(content.substring(i, Math.min(content.length(), i + 4)), null, null, null)).append("\n\n");
-            }
-            ObjectNode usage = (ObjectNode) readTree(usageChunk(200, 90, 150, 50));
-            ((ObjectNode) usage.get("usage")).putObject("completion_tokens_details").put("reasoning_tokens", 60);
-            sse.append("data: ").append(usage).append("\n\n").append("data: [DONE]\n\n");
-            r.addBytes(sse.toString().getBytes(StandardCharsets.UTF_8), 41, 0);
-            return r;
+            return FakeStreams.withReasoning(reasoning, content);
         }
 
-        private static JsonNode readTree(String json) {
-            try {
-                return JSON.readTree(json);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        /** A reply that calls tools (see {@link FakeStreams#toolCalls}). */
+        public static Reply toolCalls(FakeStreams.Call... calls) {
+            return FakeStreams.toolCalls(calls);
+        }
+
+        /** Raw SSE text as the response body, cut into {@code writeBytes}-byte writes. */
+        static Reply ofSse(String sse, int writeBytes) {
+            Reply r = new Reply();
+            r.headers.put("Content-Type", "text/event-stream; charset=utf-8");
+            r.addBytes(sse.getBytes(StandardCharsets.UTF_8), writeBytes, 0);
+            return r;
         }
 
         /** Every write {@code millis} after the previous one: a slow model. */
@@ -389,34 +377,6 @@ public final class FakeDeepSeek {
                 segments.add(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size)));
                 delays.add(delay);
             }
-        }
-
-        static String chunk(String content, String role, String finishReason, Object unused) {
-            ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake-42").put("object", "chat.completion.chunk")
-                    .put("created", 1764374400).put("model", "deepseek-v4-flash");
-            ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-            ObjectNode delta = choice.putObject("delta");
-            if (role != null) {
-                delta.put("role", role).put("content", "");
-            }
-            if (content != null) {
-                delta.put("content", content);
-            }
-            if (finishReason != null) {
-                choice.put("finish_reason", finishReason);
-            } else {
-                choice.putNull("finish_reason");
-            }
-            return root.toString();
-        }
-
-        static String usageChunk(int prompt, int completion, int hit, int miss) {
-            ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake-42").put("object", "chat.completion.chunk")
-                    .put("created", 1764374400).put("model", "deepseek-v4-flash");
-            root.putArray("choices");
-            root.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
-                    .put("total_tokens", prompt + completion).put("prompt_cache_hit_tokens", hit).put("prompt_cache_miss_tokens", miss);
-            return root.toString();
         }
     }
 }
