@@ -224,6 +224,7 @@ async function select(id) {
   const t = await refreshDetail();
   if (!t || state.selected !== id) return;
   for (const m of t.messages) appendMessage(m);
+  for (const a of t.actions || []) appendAction(a);
   state.lastSeq = t.messages.length ? t.messages[t.messages.length - 1].seq : 0;
   // live from here on: everything stored after what the transcript showed
   socket.sendFrame({ type: 'watch', conversationId: id, lastSeq: state.lastSeq });
@@ -268,12 +269,25 @@ function appendMessage(m) {
   if (box.querySelector(`[data-seq="${m.seq}"]`)) return;
   const div = el('div', `line ${m.role}`);
   div.dataset.seq = m.seq;
+  if (m.role === 'customer') div.dataset.msg = m.id;
   const head = el('div', 'line-head');
   head.append(el('span', 'who', m.role === 'agent' ? (m.author || 'Agent') : m.role), el('time', 'time', when(m.at)));
   div.append(head, el('div', 'text', m.text));
   if (m.role === 'assistant') div.append(answerMeta(m));
   box.append(div);
   box.scrollTop = box.scrollHeight;
+}
+
+// An action call of the bot's (look-up, refund request), under the customer message whose turn made it.
+function appendAction(a) {
+  const div = el('div', `line action ${a.outcome === 'ok' ? '' : 'failed'}`);
+  const head = el('div', 'line-head');
+  head.append(el('span', 'who', `action ${a.action}${a.changes ? ' (changes)' : ''}`), el('time', 'time', when(a.at)));
+  const status = [a.outcome, a.httpStatus && `HTTP ${a.httpStatus}`, `${a.durationMs} ms`].filter(Boolean).join(' · ');
+  div.append(head, el('div', 'text', `${a.arguments} → ${status}`), el('div', 'meta', a.summary || ''));
+  const customer = [...document.querySelectorAll('#transcript [data-msg]')].find((d) => d.dataset.msg === a.turn);
+  const after = customer?.nextElementSibling?.classList.contains('assistant') ? customer.nextElementSibling : customer;
+  if (after) after.after(div); else $('#transcript').append(div);
 }
 
 function answerMeta(m) {

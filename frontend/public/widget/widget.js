@@ -53,6 +53,7 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .msg .author { display: block; font-size: 11px; font-weight: 600; color: #16a34a; }
 .msg.system { align-self: center; background: none; color: var(--muted); font-size: 12px; text-align: center; }
 .msg.streaming::after { content: "▍"; color: var(--muted); }
+.msg.working .text { color: var(--muted); font-style: italic; }
 .msg.incomplete::after { content: " " attr(data-note); color: #b45309; font-style: italic; }
 .msg.error { color: #b91c1c; }
 .msg .retry { margin-left: 6px; border: 1px solid currentColor; background: none; border-radius: 999px; font-size: 12px; padding: 1px 8px; cursor: pointer; }
@@ -228,7 +229,7 @@ export function mount(options, base) {
     if (f.role === 'customer') key = `c:${f.id}`;
     if (f.role === 'assistant' && f.replyTo) key = `a:${f.replyTo}`;
     const b = bubble(key, f.role);
-    b.classList.remove('pending', 'streaming');
+    b.classList.remove('pending', 'streaming', 'working');
     b.dataset.seq = f.seq;
     if (f.kind) b.dataset.kind = f.kind;
     setText(b, f);
@@ -288,8 +289,20 @@ export function mount(options, base) {
     b.classList.add('streaming');
     textOf(b).textContent = '';
   });
+  client.addEventListener('answer.status', (e) => {
+    // an action is running ("Looking up your order…"): shown in the answer's place until its text comes
+    const b = streamBubble(e.detail.turn);
+    b.classList.add('streaming', 'working');
+    textOf(b).textContent = e.detail.text;
+    scroll();
+  });
   client.addEventListener('answer.delta', (e) => {
-    textOf(streamBubble(e.detail.turn)).textContent += e.detail.text;
+    const b = streamBubble(e.detail.turn);
+    if (b.classList.contains('working')) {
+      b.classList.remove('working');
+      textOf(b).textContent = '';
+    }
+    textOf(b).textContent += e.detail.text;
     scroll();
   });
   client.addEventListener('answer.end', (e) => stored(e.detail));

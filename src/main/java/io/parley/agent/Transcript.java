@@ -6,14 +6,16 @@ import io.parley.conversation.ConversationEvent;
 import io.parley.answer.EntityValue;
 import io.parley.conversation.Message;
 import io.parley.answer.Usage;
+import io.parley.actions.ActionLog;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Everything an agent reviews about one conversation; also the JSON export. */
-public record Transcript(Summary conversation, List<Line> messages, List<Note> notes, List<Event> history) {
+/** Everything an agent reviews about one conversation (the bot's action calls too); also the JSON export. */
+public record Transcript(Summary conversation, List<Line> messages, List<Note> notes, List<Event> history,
+                         List<ActionLog.Call> actions) {
 
     public record Summary(UUID id, String status, String locale, boolean priority, OffsetDateTime createdAt,
                           OffsetDateTime updatedAt, long lastSeq, String agent, String agentName, List<String> tags,

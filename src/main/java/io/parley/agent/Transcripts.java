@@ -1,5 +1,6 @@
 package io.parley.agent;
 
+import io.parley.actions.ActionLog;
 import io.parley.chat.ChatConfig;
 import io.parley.chat.FrameInput;
 
@@ -26,9 +27,11 @@ public class Transcripts {
     static final int MAX_TAGS = 20;
 
     private final ChatConfig chat;
+    private final ActionLog actions;
 
-    Transcripts(ChatConfig chat) {
+    Transcripts(ChatConfig chat, ActionLog actions) {
         this.chat = chat;
+        this.actions = actions;
     }
 
     @Transactional
@@ -44,7 +47,7 @@ public class Transcripts {
                 .stream().map(Transcript.Note::of).toList();
         List<Transcript.Event> history = ConversationEvent.<ConversationEvent>list("conversationId = ?1 order by id", id)
                 .stream().map(Transcript.Event::of).toList();
-        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history);
+        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history, actions.of(id));
     }
 
     @Transactional

@@ -2,6 +2,7 @@ package io.parley.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
+import io.parley.testing.AgentSession;
 import io.parley.testing.ChatClient;
 import io.parley.testing.FakeDeepSeek;
 import io.parley.testing.FakeDeepSeekResource;
@@ -110,6 +111,12 @@ class ModelActionsTest {
             assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("ok", "ok");
             assertThat(rows.get(0).get("arguments").toString()).contains("AB1234567");
             assertThat(rows.get(0).get("summary").toString()).contains("HTTP 200", "shipped");
+            // the console's transcript shows each call under the customer's message
+            JsonNode transcript = new com.fasterxml.jackson.databind.ObjectMapper().readTree(AgentSession.admin().given()
+                    .get("/api/conversations/" + conversation).then().statusCode(200).extract().asString());
+            assertThat(transcript.path("actions").findValuesAsText("action")).containsExactly("lookup_order", "lookup_order");
+            assertThat(transcript.at("/actions/0/outcome").asText()).isEqualTo("ok");
+            assertThat(transcript.at("/actions/0/turn").asText()).isEqualTo(transcript.at("/messages/0/id").asText());
         }
     }
 
