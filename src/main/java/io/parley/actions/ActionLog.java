@@ -1,6 +1,10 @@
 package io.parley.actions;
 
 import io.micrometer.core.instrument.Counter;
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -36,10 +41,12 @@ public class ActionLog {
 
     private final DataSource db;
     private final MeterRegistry metrics;
+    private final AuditTrail audit;
 
-    ActionLog(DataSource db, MeterRegistry metrics) {
+    ActionLog(DataSource db, MeterRegistry metrics, AuditTrail audit) {
         this.db = db;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     public void record(UUID conversationId, String turn, Action action, ActionResult r) {
@@ -52,6 +59,11 @@ public class ActionLog {
         LOG.infof("request_id=%s conversation=%s action=%s outcome=%s http_status=%d duration_ms=%d", turn, conversationId,
                 r.action(), r.outcome().wire(), r.httpStatus(), r.durationMs());
         boolean changes = action != null && action.changes();
+        // the audit trail: what the bot did in the business's systems (a change only ever after the customer's yes)
+        audit.recordLater(new AuditEntry(changes ? "customer" : "system", null, AuditAction.ACTION_CALL, String.valueOf(conversationId),
+                r.ok() ? AuditOutcome.OK : r.outcome() == Outcome.REJECTED ? AuditOutcome.DENIED : AuditOutcome.FAILED,
+                Map.of("action", r.action(), "outcome", r.outcome().wire(), "http_status", r.httpStatus(), "duration_ms", r.durationMs(),
+                        "changes", changes, "turn", turn)));
         Uni.createFrom().item(() -> {
                     insert(conversationId, turn, r, changes);
                     return r;

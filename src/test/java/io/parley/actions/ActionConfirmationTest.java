@@ -100,6 +100,12 @@ class ActionConfirmationTest {
         assertThat(posts()).isEqualTo(1);
         assertThat(model.requests()).hasSize(1); // the yes was answered by running the proposal, not by the model
         assertThat(new Sql(db::getConnection).row("select state from action_proposal where turn = 'r-1'").get("state")).isEqualTo("done");
+        // the confirmed change is in the audit trail, as the customer's
+        Sql sql = new Sql(db::getConnection);
+        String conversation = sql.conversationOf(token);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> sql.count("select count(*) from audit_log"
+                + " where action = 'action_call' and actor = 'customer' and target = ? and details->>'action' = 'create_refund_request'"
+                + " and details->>'outcome' = 'ok'", conversation) == 1);
     }
 
     @Test
