@@ -53,6 +53,11 @@ final class ActionTexts {
         return "zh".equals(language) ? List.of("转人工") : List.of("Talk to a person");
     }
 
+    static String unfinished(String language) {
+        return "zh".equals(language) ? "抱歉，我这次没能查完，请稍后再试，或者转人工客服为您处理。"
+                : "Sorry, I couldn't finish looking that up this time. Please try again, or I can get a person to help you.";
+    }
+
     static String cancelled(String language) {
         return "zh".equals(language) ? "好的，已取消，我没有提交任何申请。" : "OK, cancelled: I have not sent anything.";
     }

@@ -79,6 +79,12 @@ public class ActionTurns {
                 ActionTexts.failure(action, r, language));
     }
 
+    /** The model kept calling actions past the step limit: said honestly, with a person offered. */
+    public StructuredAnswer unfinished(String language, String intent, List<EntityValue> entities) {
+        return new StructuredAnswer(intent, 0.5, entities, "neutral", false, ActionTexts.personOffer(language),
+                ActionTexts.unfinished(language));
+    }
+
     /**
      * Proposes a change (stored, so it survives a reconnect; blocking: on a worker thread) and returns the
      * question put to the customer with its confirm/cancel suggestions.
@@ -127,10 +133,11 @@ public class ActionTurns {
         Action a = action.get();
         long started = System.nanoTime();
         return Optional.of(Multi.createFrom().<AnswerEvent>item(new AnswerEvent.Status(status(a, language)))
-                .onCompletion().switchTo(() -> run(ref, a, p.arguments()).onItem().transformToMulti(r -> {
-                    proposals.settle(p.id(), r.ok() ? Proposals.State.DONE : Proposals.State.FAILED);
-                    return events(answerFrom(a, r, language, intent, entities), null, started);
-                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())));
+                .onCompletion().switchTo(() -> run(ref, a, p.arguments()).emitOn(Infrastructure.getDefaultWorkerPool())
+                        .onItem().transformToMulti(r -> {
+                            proposals.settle(p.id(), r.ok() ? Proposals.State.DONE : Proposals.State.FAILED); // blocking: on a worker
+                            return events(answerFrom(a, r, language, intent, entities), null, started);
+                        })));
     }
 
     /**

@@ -61,7 +61,7 @@ public class Actions {
         }
         return new Action(name, a.description(), parameters, SCHEMAS.getSchema(parameters.toString()), a.method(), a.url(),
                 Map.copyOf(a.headers()), Map.copyOf(a.secretHeaders()), a.timeout(), a.maxResponseBytes(), a.changes(),
-                a.intent().orElse(null), Map.copyOf(a.status()), Map.copyOf(a.answer()), Map.copyOf(a.proposal()), Map.copyOf(a.system()));
+                a.intent().map(List::copyOf).orElse(List.of()), Map.copyOf(a.status()), Map.copyOf(a.answer()), Map.copyOf(a.proposal()), Map.copyOf(a.system()));
     }
 
     public boolean any() {
@@ -76,9 +76,9 @@ public class Actions {
         return byName.values();
     }
 
-    /** The action the offline engine calls for this intent, if one is configured. */
-    public Optional<Action> forIntent(String intent) {
-        return byName.values().stream().filter(a -> intent.equals(a.intent())).findFirst();
+    /** The actions the offline engine may call for this intent, in configuration order. */
+    public List<Action> forIntent(String intent) {
+        return byName.values().stream().filter(a -> a.intents().contains(intent)).toList();
     }
 
     public int maxSteps() {

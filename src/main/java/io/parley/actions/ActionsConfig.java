@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,8 +67,11 @@ public interface ActionsConfig {
         @WithDefault("false")
         boolean changes();
 
-        /** The offline intent that calls it when its required arguments are among the message's entities. */
-        Optional<String> intent();
+        /**
+         * The offline intents that call it when its required arguments are among the message's entities (the
+         * first is the intent of answers stated from it). For one intent, actions are tried in configuration order.
+         */
+        Optional<List<String>> intent();
 
         /** What the customer is told while it runs ({@code en} and {@code zh}); a neutral default otherwise. */
         Map<String, String> status();

@@ -2,6 +2,7 @@ package io.parley.actions;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +16,7 @@ final class DemoShopActions {
     }
 
     record Def(String description, String parameters, ActionsConfig.Method method, String url, Duration timeout,
-               boolean changes, Optional<String> intent, Map<String, String> status, Map<String, String> answer,
+               boolean changes, Optional<List<String>> intent, Map<String, String> status, Map<String, String> answer,
                Map<String, String> proposal, Map<String, String> system) implements ActionsConfig.HttpAction {
         @Override
         public Map<String, String> headers() {
@@ -40,14 +41,14 @@ final class DemoShopActions {
         out.put("lookup_order", new Def("Look up an order by its number (like AB1234567): status, items, tracking number.",
                 "{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{2}[0-9]{6,12}$\"}},"
                         + "\"required\":[\"order_id\"],\"additionalProperties\":false}",
-                ActionsConfig.Method.GET, base + "/orders/{order_id}", Duration.ofSeconds(3), false, Optional.of("order_status"),
+                ActionsConfig.Method.GET, base + "/orders/{order_id}", Duration.ofSeconds(3), false, Optional.of(List.of("order_status")),
                 Map.of("en", "Looking up your order…", "zh", "正在查询您的订单…"),
                 Map.of("en", "Order {order_id} is {status_text}. {detail}", "zh", "订单 {order_id}：{status_text_zh}。{detail_zh}"),
                 Map.of(), orders));
         out.put("track_shipment", new Def("Track a parcel by its tracking number: carrier, where it is, expected delivery.",
                 "{\"type\":\"object\",\"properties\":{\"tracking_number\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":30}},"
                         + "\"required\":[\"tracking_number\"],\"additionalProperties\":false}",
-                ActionsConfig.Method.GET, base + "/shipments/{tracking_number}", Duration.ofSeconds(3), false, Optional.of("shipping"),
+                ActionsConfig.Method.GET, base + "/shipments/{tracking_number}", Duration.ofSeconds(3), false, Optional.of(List.of("shipping", "order_status")),
                 Map.of("en", "Tracking your parcel…", "zh", "正在查询物流…"),
                 Map.of("en", "Parcel {tracking_number} ({carrier}): {last_event}. Expected delivery: {eta}.",
                         "zh", "包裹 {tracking_number}（{carrier}）：{last_event_zh}。预计送达：{eta}。"),
@@ -57,7 +58,7 @@ final class DemoShopActions {
                 "{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{2}[0-9]{6,12}$\"},"
                         + "\"reason\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":300}},"
                         + "\"required\":[\"order_id\",\"reason\"],\"additionalProperties\":false}",
-                ActionsConfig.Method.POST, base + "/refunds", Duration.ofSeconds(3), true, Optional.of("refund_request"),
+                ActionsConfig.Method.POST, base + "/refunds", Duration.ofSeconds(3), true, Optional.of(List.of("refund_request")),
                 Map.of("en", "Sending your refund request…", "zh", "正在提交退款申请…"),
                 Map.of("en", "Done: refund request {refund_id} for order {order_id} is {status}. {next_step}",
                         "zh", "已完成：订单 {order_id} 的退款申请 {refund_id} 状态为 {status}。{next_step_zh}"),

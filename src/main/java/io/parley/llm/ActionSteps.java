@@ -63,9 +63,17 @@ final class ActionSteps {
         this.used = used;
     }
 
-    /** The {@code tools} for the next request: none when actions are off for the tier, or the step limit is reached. */
+    /** The {@code tools} for the next request: none when actions are off for the tier. */
     JsonNode tools() {
-        return enabled && steps < turns.actions().maxSteps() ? turns.actions().tools() : null;
+        return enabled ? turns.actions().tools() : null;
+    }
+
+    /**
+     * {@code none} once the step limit is reached: the model must answer from what it has (the tools stay
+     * in the request, as the earlier steps' messages refer to them); null (the provider's default) before.
+     */
+    String toolChoice() {
+        return enabled && steps >= turns.actions().maxSteps() ? "none" : null;
     }
 
     /** The assistant and tool messages of the steps so far, to follow the history in the next request. */
@@ -74,6 +82,11 @@ final class ActionSteps {
     }
 
     Uni<Next> handle(List<ChatRequest.ToolCall> calls, Consumer<AnswerEvent> emit) {
+        if (!enabled || steps >= turns.actions().maxSteps()) {
+            // calls nobody offered, or past the limit: never run, never another round
+            turns.reject(ref, calls.get(0).name(), null, "tool call past the step limit or with actions off");
+            return Uni.createFrom().item(new Next(turns.unfinished(language, reading.get().intent(), reading.get().entities())));
+        }
         steps++;
         messages.add(new ChatRequest.Msg("assistant", null, calls, null));
         return next(calls, 0, emit);

@@ -9,10 +9,10 @@ import java.util.List;
  * One chat completion request: messages in order, the first being the system prompt, and the
  * {@code response_format} to send (null: none, the prompt alone asks for JSON).
  */
-public record ChatRequest(String model, List<Msg> messages, JsonNode responseFormat, JsonNode tools) {
+public record ChatRequest(String model, List<Msg> messages, JsonNode responseFormat, JsonNode tools, String toolChoice) {
 
     public ChatRequest(String model, List<Msg> messages, JsonNode responseFormat) {
-        this(model, messages, responseFormat, null);
+        this(model, messages, responseFormat, null, null);
     }
 
     /** JSON mode: {@code {"type": "json_object"}}. */

@@ -164,6 +164,9 @@ public class DeepSeekClient {
         }
         if (request.tools() != null && !request.tools().isEmpty()) {
             root.set("tools", request.tools()); // function calling: the business's actions
+            if (request.toolChoice() != null) {
+                root.put("tool_choice", request.toolChoice());
+            }
         }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);

@@ -248,7 +248,8 @@ public class ModelRouter {
                 fallbackText(turn));
         List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history()));
         messages.addAll(steps.messages()); // the tool calls and results of this turn's earlier steps
-        ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools());
+        ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools(),
+                steps.toolChoice());
         ToolCallBuffer toolCalls = new ToolCallBuffer();
         provider.activeStreams().incrementAndGet();
         budget.spend(turn.conversationId(), turn.turn());

@@ -161,10 +161,12 @@ public class OfflineEngine {
         return Multi.createFrom().deferred(() -> {
             long started = System.nanoTime();
             StructuredAnswer a = answer(text, locale);
-            Optional<Action> action = actions == null || ref == null ? Optional.empty() : actions.actions().forIntent(a.intent());
-            ObjectNode arguments = action.map(x -> arguments(x, a.entities(), text)).orElse(null);
-            if (arguments != null) {
-                return actions.offline(ref, action.get(), arguments, language(text, locale), a.intent(), a.entities());
+            // the first action configured for the intent whose required arguments the message carries
+            for (Action action : actions == null || ref == null ? List.<Action>of() : actions.actions().forIntent(a.intent())) {
+                ObjectNode arguments = arguments(action, a.entities(), text);
+                if (arguments != null) {
+                    return actions.offline(ref, action, arguments, language(text, locale), a.intent(), a.entities());
+                }
             }
             List<AnswerEvent> events = new ArrayList<>();
             events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));

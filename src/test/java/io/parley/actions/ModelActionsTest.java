@@ -140,7 +140,7 @@ class ModelActionsTest {
     }
 
     @Test
-    void afterTheStepLimitTheModelIsAskedWithoutActions() {
+    void afterTheStepLimitTheModelMustAnswerAndOneThatKeepsCallingGetsAnHonestAnswer() {
         for (int i = 0; i < 3; i++) {
             model.enqueue(FakeDeepSeek.Reply.toolCalls(call("call_" + i, "lookup_order", "{\"order_id\": \"AB123456" + i + "\"}")));
         }
@@ -151,8 +151,18 @@ class ModelActionsTest {
             assertThat(last(frames).path("text").asText()).startsWith("It has shipped");
             assertThat(statuses(frames)).hasSize(3);
             assertThat(model.requests()).hasSize(4);
-            assertThat(model.requests().subList(0, 3)).allMatch(r -> r.has("tools"));
-            assertThat(model.requests().get(3).has("tools")).isFalse();
+            assertThat(model.requests().subList(0, 3)).noneMatch(r -> r.has("tool_choice"));
+            assertThat(model.requests().get(3).path("tool_choice").asText()).isEqualTo("none");
+
+            // a model that calls again anyway: nothing more runs, and the customer is told
+            for (int i = 0; i < 4; i++) {
+                model.enqueue(FakeDeepSeek.Reply.toolCalls(call("call_again_" + i, "lookup_order", "{\"order_id\": \"AB2345678\"}")));
+            }
+            JsonNode end = last(ask(customer, "and AB2345678?"));
+            assertThat(end.path("text").asText()).startsWith("Sorry, I couldn't finish looking that up");
+            assertThat(end.path("suggestions").toString()).contains("Talk to a person");
+            assertThat(model.requests()).hasSize(8);
+            assertThat(shop.requests()).hasSize(6);
         }
     }
 
@@ -178,6 +188,18 @@ class ModelActionsTest {
             assertThat(rows.get(0).get("http_status")).isEqualTo(500);
             assertThat(shop.hugeBytesWritten()).isLessThan(10_000_000L); // cut off, not read to the end
         }
+    }
+
+    @Test
+    void aTierWithActionsOffOffersTheModelNoTools() {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            ask(customer, "where is my order AB1234567? " + "It was a present and I need it by Friday. ".repeat(15));
+            ask(customer, "where is my order AB1234567?");
+        }
+        assertThat(model.requests().get(0).path("model").asText()).isEqualTo("deepseek-v4-pro"); // the long message's tier
+        assertThat(model.requests().get(0).has("tools")).isFalse();
+        assertThat(model.requests().get(1).path("tools").findValuesAsText("name")).contains("lookup_order");
     }
 
     @Test

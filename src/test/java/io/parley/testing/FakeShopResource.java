@@ -5,7 +5,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Wires the fake shop as Parley's actions: the README's three, with a short timeout for the timeout test. */
+/**
+ * Wires the fake shop as Parley's actions (two of the README's three, with a short timeout for the
+ * timeout test), and a {@code premium} tier with actions off.
+ */
 public class FakeShopResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
@@ -38,6 +41,9 @@ public class FakeShopResource implements QuarkusTestResourceLifecycleManager {
         c.put(r + "answer.en", "Done: refund request {refund_id} for order {order_id} is {status}.");
         c.put(r + "proposal.en", "I can send a refund request for order {order_id} (reason: \"{reason}\"). Shall I go ahead?");
         c.put(r + "system.en", "the order system");
+        // long messages (600+ characters) go to a tier with actions off
+        c.put("parley.llm.tiers.premium.chain", "deepseek:deepseek-v4-pro,offline");
+        c.put("parley.llm.tiers.premium.actions", "false");
         return c;
     }
 
