@@ -14,6 +14,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -61,7 +63,7 @@ public class ConversationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
-        return transcripts.get(id);
+        return transcripts.get(id, true);
     }
 
     @POST
@@ -123,26 +125,35 @@ public class ConversationResource {
     @GET
     @Path("/export.json")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Export as JSON (the transcript)")
-    public Response exportJson(@PathParam("id") UUID id) {
-        return download(transcripts.get(id), id, "json");
+    @Operation(summary = "Export as JSON (the transcript); personal details masked unless personalData=clear, said in the export")
+    public Response exportJson(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return download(transcripts.get(id, clear(personalData)), id, "json");
     }
 
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
-    @Operation(summary = "Export as CSV, one row per message")
-    public Response exportCsv(@PathParam("id") UUID id) {
-        return download(TranscriptExport.csv(transcripts.get(id)), id, "csv");
+    @Operation(summary = "Export as CSV, one row per message; personal details masked unless personalData=clear (column personal_data)")
+    public Response exportCsv(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return download(TranscriptExport.csv(transcripts.get(id, clear(personalData))), id, "csv");
     }
 
     @GET
     @Path("/export.html")
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "Export as a printable HTML page")
-    public Response exportHtml(@PathParam("id") UUID id) {
-        return Response.ok(TranscriptExport.html(transcripts.get(id)))
+    @Operation(summary = "Export as a printable HTML page; personal details masked unless personalData=clear, said on the page")
+    public Response exportHtml(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return Response.ok(TranscriptExport.html(transcripts.get(id, clear(personalData))))
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").build();
+    }
+
+    /** Exports mask personal details unless asked for them in clear; the export says which it holds. */
+    private static boolean clear(String personalData) {
+        return switch (personalData) {
+            case Transcript.PERSONAL_DATA_CLEAR -> true;
+            case Transcript.PERSONAL_DATA_MASKED -> false;
+            default -> throw ParleyException.badInput("\"personalData\" is clear or masked.");
+        };
     }
 
     private static Response download(Object body, UUID id, String extension) {

@@ -223,6 +223,9 @@ public interface LlmConfig {
          */
         @WithDefault("false")
         boolean reasoning();
+
+        /** Personal details masked before this tier's requests; unset: {@code parley.privacy.mask-before-model} (true). */
+        Optional<Boolean> maskPersonalData();
     }
 
     interface RetryConfig {

@@ -34,6 +34,7 @@ class PackageRulesTest {
                 .layer("answer").definedBy("io.parley.answer..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
+                .layer("privacy").definedBy("io.parley.privacy..")
                 .whereLayer("agent").mayNotBeAccessedByAnyLayer()
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
@@ -43,7 +44,8 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
+                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "privacy")
                 .check(PARLEY);
     }
 }
