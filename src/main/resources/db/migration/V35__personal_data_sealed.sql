@@ -7,3 +7,16 @@ create index message_sealed_key on message (sealed_key, id) where sealed is not 
 
 -- Traceability: the prompt template version (SHA-256 of the system prompt, first 16 hex) of each model call.
 alter table llm_call add column prompt_version text;
+
+-- Model transparency: the disclosure page's text, edited by admins (one row; absent: the built-in text).
+create table ai_disclosure (
+    id         integer primary key check (id = 1),
+    body       text not null,
+    updated_by text not null,
+    updated_at timestamptz not null
+);
+
+-- An agent's correction of an answer (the intent it should have had, the text it should have said): the
+-- bias report's intent agreement and the fine-tuning export's corrected answers. The text is stored masked.
+alter table message add column corrected_intent text, add column corrected_text text,
+    add column corrected_by text, add column corrected_at timestamptz;

@@ -50,9 +50,14 @@ public class ConversationResource {
     private final SecurityIdentity identity;
 
     private final ChatConfig chat;
+    private final AnswerTraces traces;
+    private final AnswerCorrections corrections;
 
-    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat) {
+    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
+                         AnswerTraces traces, AnswerCorrections corrections) {
         this.chat = chat;
+        this.traces = traces;
+        this.corrections = corrections;
         this.transcripts = transcripts;
         this.handoff = handoff;
         this.accounts = accounts;
@@ -64,6 +69,25 @@ public class ConversationResource {
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
         return transcripts.get(id, true);
+    }
+
+    @GET
+    @Path("/messages/{seq}/trace")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Agent.ADMIN)
+    @Operation(summary = "Why the bot said this: the answer's model calls (provider, model, the provider's request id, "
+            + "prompt template version, outcome, timings) and the knowledge passages and action calls it used")
+    public AnswerTraces.Trace trace(@PathParam("id") UUID id, @PathParam("seq") long seq) {
+        return traces.of(id, seq);
+    }
+
+    @PUT
+    @Path("/messages/{seq}/correction")
+    @Operation(summary = "Correct an answer: the intent it should have had and, optionally, what it should have said "
+            + "(for the bias report and the fine-tuning export; never shown to the customer)")
+    public Response correct(@PathParam("id") UUID id, @PathParam("seq") long seq, AnswerCorrections.Correction correction) {
+        corrections.correct(id, seq, correction, me().displayName);
+        return Response.noContent().build();
     }
 
     @POST
