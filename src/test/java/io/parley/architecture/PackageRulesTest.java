@@ -32,6 +32,7 @@ class PackageRulesTest {
                 .layer("limits").definedBy("io.parley.limits..")
                 .layer("conversation").definedBy("io.parley.conversation..")
                 .layer("answer").definedBy("io.parley.answer..")
+                .layer("audit").definedBy("io.parley.audit..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .layer("privacy").definedBy("io.parley.privacy..")
@@ -45,6 +46,7 @@ class PackageRulesTest {
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
                 .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "lifecycle", "widget", "ops")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "privacy")
                 .check(PARLEY);
     }
