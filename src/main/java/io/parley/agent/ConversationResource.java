@@ -1,6 +1,13 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ParleyException;
+import io.parley.ops.ClientAddress;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 
 import io.parley.lifecycle.Handoff;
 
@@ -23,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** One conversation for agents: transcript, take-over, replies, hand-back, resolution, notes, tags, exports. */
@@ -52,9 +60,16 @@ public class ConversationResource {
     private final ChatConfig chat;
     private final AnswerTraces traces;
     private final AnswerCorrections corrections;
+    private final AuditTrail audit;
+    private final ClientAddress address;
+
+    @Context
+    HttpServerRequest request;
 
     ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
-                         AnswerTraces traces, AnswerCorrections corrections) {
+                         AnswerTraces traces, AnswerCorrections corrections, AuditTrail audit, ClientAddress address) {
+        this.audit = audit;
+        this.address = address;
         this.chat = chat;
         this.traces = traces;
         this.corrections = corrections;
@@ -68,7 +83,9 @@ public class ConversationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
-        return transcripts.get(id, true);
+        Transcript t = transcripts.get(id, true);
+        audited(AuditAction.TRANSCRIPT_VIEW, id, Map.of("personalData", t.personalData()));
+        return t;
     }
 
     @GET
@@ -151,7 +168,7 @@ public class ConversationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Export as JSON (the transcript); personal details masked unless personalData=clear, said in the export")
     public Response exportJson(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
-        return download(transcripts.get(id, clear(personalData)), id, "json");
+        return download(exported(id, personalData, "json"), id, "json");
     }
 
     @GET
@@ -159,7 +176,7 @@ public class ConversationResource {
     @Produces("text/csv")
     @Operation(summary = "Export as CSV, one row per message; personal details masked unless personalData=clear (column personal_data)")
     public Response exportCsv(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
-        return download(TranscriptExport.csv(transcripts.get(id, clear(personalData))), id, "csv");
+        return download(TranscriptExport.csv(exported(id, personalData, "csv")), id, "csv");
     }
 
     @GET
@@ -167,8 +184,19 @@ public class ConversationResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Export as a printable HTML page; personal details masked unless personalData=clear, said on the page")
     public Response exportHtml(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
-        return Response.ok(TranscriptExport.html(transcripts.get(id, clear(personalData))))
+        return Response.ok(TranscriptExport.html(exported(id, personalData, "html")))
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").build();
+    }
+
+    /** The transcript for an export, recorded in the audit trail with whether it holds personal details in clear. */
+    private Transcript exported(UUID id, String personalData, String format) {
+        Transcript t = transcripts.get(id, clear(personalData));
+        audited(AuditAction.EXPORT, id, Map.of("personalData", t.personalData(), "format", format));
+        return t;
+    }
+
+    private void audited(AuditAction action, UUID id, Map<String, ?> details) {
+        audit.record(new AuditEntry(me().username, address.of(request), action, id.toString(), AuditOutcome.OK, details));
     }
 
     /** Exports mask personal details unless asked for them in clear; the export says which it holds. */

@@ -1,6 +1,14 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ParleyException;
+import io.parley.ops.ClientAddress;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -18,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /** Admins' reports: the bias report and the fine-tuning dataset export. */
 @Path("/api/reports")
@@ -27,10 +36,22 @@ public class ReportResource {
 
     private final BiasReport bias;
     private final FineTuningExport fineTuning;
+    private final AuditTrail audit;
+    private final AgentAccounts accounts;
+    private final SecurityIdentity identity;
+    private final ClientAddress address;
 
-    ReportResource(BiasReport bias, FineTuningExport fineTuning) {
+    @Context
+    HttpServerRequest request;
+
+    ReportResource(BiasReport bias, FineTuningExport fineTuning, AuditTrail audit, AgentAccounts accounts, SecurityIdentity identity,
+                   ClientAddress address) {
         this.bias = bias;
         this.fineTuning = fineTuning;
+        this.audit = audit;
+        this.accounts = accounts;
+        this.identity = identity;
+        this.address = address;
     }
 
     @GET
@@ -59,9 +80,14 @@ public class ReportResource {
     public Response fineTuning(@QueryParam("format") @DefaultValue("messages") String format, @QueryParam("from") String from,
                                @QueryParam("to") String to, @QueryParam("intent") List<String> intents,
                                @QueryParam("minRating") Integer minRating, @QueryParam("corrected") @DefaultValue("false") boolean corrected) {
+        if (minRating != null && (minRating < 1 || minRating > 5)) {
+            throw ParleyException.badInput("\"minRating\" is 1 to 5."); // before the stream starts: a clear 400
+        }
         FineTuningExport.Request request = new FineTuningExport.Request(FineTuningExport.Format.parse(format),
                 day(from, LocalDate.now(ZoneOffset.UTC).minusDays(90)), day(to, LocalDate.now(ZoneOffset.UTC).plusDays(1)),
                 intents == null ? List.of() : intents, minRating, corrected);
+        audit.record(new AuditEntry(accounts.current(identity).username, address.of(this.request), AuditAction.EXPORT, "fine-tuning",
+                AuditOutcome.OK, Map.of("personalData", "masked", "format", format, "correctedOnly", corrected)));
         StreamingOutput body = out -> fineTuning.write(request, out);
         return Response.ok(body).header("Content-Disposition", "attachment; filename=\"fine-tuning-" + format + ".jsonl\"").build();
     }

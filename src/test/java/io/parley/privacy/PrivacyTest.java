@@ -137,6 +137,10 @@ class PrivacyTest {
                 .then().statusCode(200).extract().asString();
         assertThat(clear).contains(EMAIL).contains(",clear\r\n");
         agent.given().queryParam("personalData", "some").get("/api/conversations/" + conversation + "/export.json").then().statusCode(400);
+        // each view and export is in the audit trail, saying whether it held personal details in clear
+        assertThat(sql.rows("select action, actor, details->>'personalData' as pd from audit_log where target = ? order by id", conversation))
+                .extracting(r -> r.get("action") + ":" + r.get("actor") + ":" + r.get("pd"))
+                .contains("transcript_view:admin:clear", "export:admin:masked", "export:admin:clear");
         // inbox search still finds everything else in the message
         agent.given().queryParam("q", "zebra-parcel").get("/api/inbox").then().statusCode(200)
                 .body("items.id", org.hamcrest.Matchers.hasItem(conversation));
