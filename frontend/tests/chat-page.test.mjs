@@ -64,7 +64,8 @@ try {
   const answer = await first.locator('.text').textContent();
   assert.match(answer, /AB1234567/);
   assert.equal(answer, end.text);
-  assert.equal(await first.textContent(), answer, 'the bubble shows only the answer text');
+  assert.equal(await first.locator('.ai').textContent(), 'AI-generated', 'every answer is labelled as AI-generated');
+  assert.equal(await first.textContent(), `AI-generated${answer}`, 'the bubble shows only the label and the answer text');
   assert.equal(await page.locator(inShadow('.chip.intent, .chip.entity, .meta')).count(), 0);
   assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id|confidence/);
   const lengths = await page.evaluate(() => window.__lengths);

@@ -12,12 +12,14 @@ const TEXT = {
     open: 'Open chat', close: 'Close chat', human: 'Talk to a person', offline: 'Connection lost. Reconnecting… Messages you send now go out when it is back.',
     typing: 'is typing…', support: 'Support', rate: 'How did we do?', rateSend: 'Rate', comment: 'Comment (optional)', unread: 'unread messages',
     connecting: 'connecting…', online: 'online', reconnecting: 'reconnecting…', newChat: 'New chat', newChatTitle: 'Start a new conversation',
-    retry: 'Retry', interrupted: '(interrupted)', slowDown: 'Too many messages at once. Yours is kept and sent again by itself shortly.' },
+    retry: 'Retry', interrupted: '(interrupted)', slowDown: 'Too many messages at once. Yours is kept and sent again by itself shortly.',
+    ai: 'AI-generated', about: 'About this AI assistant' },
   zh: { title: '在线客服', greeting: '您好！请问有什么可以帮您？', placeholder: '请输入您的问题…', send: '发送',
     open: '打开聊天', close: '关闭聊天', human: '转人工', offline: '连接已断开，正在重连…现在发送的消息会在恢复后送达。',
     typing: '正在输入…', support: '客服', rate: '请为本次服务评分', rateSend: '提交', comment: '留言（可选）', unread: '条未读消息',
     connecting: '连接中…', online: '在线', reconnecting: '重连中…', newChat: '新对话', newChatTitle: '开始新的对话',
-    retry: '重试', interrupted: '（已中断）', slowDown: '发送太频繁了。您的消息已保留，稍后会自动重新发送。' },
+    retry: '重试', interrupted: '（已中断）', slowDown: '发送太频繁了。您的消息已保留，稍后会自动重新发送。',
+    ai: 'AI 生成', about: '关于 AI 助手' },
 };
 
 const CSS = `
@@ -51,6 +53,8 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .msg.pending { opacity: .6; }
 .msg.agent { border-left: 3px solid #16a34a; }
 .msg .author { display: block; font-size: 11px; font-weight: 600; color: #16a34a; }
+.msg .ai { display: block; font-size: 11px; color: var(--muted); margin-top: 2px; }
+.about { display: block; text-align: center; font-size: 11px; color: var(--muted); padding: 0 0 6px; }
 .msg.system { align-self: center; background: none; color: var(--muted); font-size: 12px; text-align: center; }
 .msg.streaming::after { content: "▍"; color: var(--muted); }
 .msg.working .text { color: var(--muted); font-style: italic; }
@@ -157,7 +161,12 @@ export function mount(options, base) {
   const send = el('button', null, t.send);
   send.type = 'submit';
   composer.append(input, send);
-  panel.append(head, offline, log, typing, chips, rating, composer);
+  // AI-generated answers are labelled, and the disclosure page says which models answer and what is stored
+  const about = el('a', 'about', t.about);
+  about.href = new URL('/ai-disclosure', base).href;
+  about.target = '_blank';
+  about.rel = 'noopener';
+  panel.append(head, offline, log, typing, chips, rating, composer, about);
   if (page) root.append(panel);
   else root.append(launcher, panel);
   shadow.append(style, root);
@@ -212,6 +221,9 @@ export function mount(options, base) {
     return b;
   }
   const textOf = (b) => b.querySelector('.text');
+  function labelAi(b) {
+    if (!b.querySelector('.ai')) b.prepend(el('span', 'ai', t.ai));
+  }
   function setText(b, f) {
     textOf(b).textContent = f.text;
     if (f.role === 'agent' && !b.querySelector('.author')) b.prepend(el('span', 'author', f.author || t.support));
@@ -240,6 +252,7 @@ export function mount(options, base) {
       bubbles.delete(`e:limited:${f.id}`);
     }
     if (f.role === 'assistant') {
+      if (f.aiGenerated) labelAi(b);
       showChips(f.suggestions);
       b.classList.toggle('incomplete', Boolean(f.incomplete)); // cut short: Retry (on its error) resends the turn
       b.dataset.note = t.interrupted;
@@ -288,6 +301,7 @@ export function mount(options, base) {
     const b = streamBubble(e.detail.turn);
     b.classList.add('streaming');
     textOf(b).textContent = '';
+    labelAi(b);
   });
   client.addEventListener('answer.status', (e) => {
     // an action is running ("Looking up your order…"): shown in the answer's place until its text comes

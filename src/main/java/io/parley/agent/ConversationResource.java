@@ -1,6 +1,13 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ParleyException;
+import io.parley.ops.ClientAddress;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 
 import io.parley.lifecycle.Handoff;
 
@@ -14,6 +21,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** One conversation for agents: transcript, take-over, replies, hand-back, resolution, notes, tags, exports. */
@@ -48,9 +58,21 @@ public class ConversationResource {
     private final SecurityIdentity identity;
 
     private final ChatConfig chat;
+    private final AnswerTraces traces;
+    private final AnswerCorrections corrections;
+    private final AuditTrail audit;
+    private final ClientAddress address;
 
-    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat) {
+    @Context
+    HttpServerRequest request;
+
+    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
+                         AnswerTraces traces, AnswerCorrections corrections, AuditTrail audit, ClientAddress address) {
+        this.audit = audit;
+        this.address = address;
         this.chat = chat;
+        this.traces = traces;
+        this.corrections = corrections;
         this.transcripts = transcripts;
         this.handoff = handoff;
         this.accounts = accounts;
@@ -61,7 +83,28 @@ public class ConversationResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
-        return transcripts.get(id);
+        Transcript t = transcripts.get(id, true);
+        audited(AuditAction.TRANSCRIPT_VIEW, id, Map.of("personalData", t.personalData()));
+        return t;
+    }
+
+    @GET
+    @Path("/messages/{seq}/trace")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Agent.ADMIN)
+    @Operation(summary = "Why the bot said this: the answer's model calls (provider, model, the provider's request id, "
+            + "prompt template version, outcome, timings) and the knowledge passages and action calls it used")
+    public AnswerTraces.Trace trace(@PathParam("id") UUID id, @PathParam("seq") long seq) {
+        return traces.of(id, seq);
+    }
+
+    @PUT
+    @Path("/messages/{seq}/correction")
+    @Operation(summary = "Correct an answer: the intent it should have had and, optionally, what it should have said "
+            + "(for the bias report and the fine-tuning export; never shown to the customer)")
+    public Response correct(@PathParam("id") UUID id, @PathParam("seq") long seq, AnswerCorrections.Correction correction) {
+        corrections.correct(id, seq, correction, me().displayName);
+        return Response.noContent().build();
     }
 
     @POST
@@ -123,26 +166,46 @@ public class ConversationResource {
     @GET
     @Path("/export.json")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Export as JSON (the transcript)")
-    public Response exportJson(@PathParam("id") UUID id) {
-        return download(transcripts.get(id), id, "json");
+    @Operation(summary = "Export as JSON (the transcript); personal details masked unless personalData=clear, said in the export")
+    public Response exportJson(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return download(exported(id, personalData, "json"), id, "json");
     }
 
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
-    @Operation(summary = "Export as CSV, one row per message")
-    public Response exportCsv(@PathParam("id") UUID id) {
-        return download(TranscriptExport.csv(transcripts.get(id)), id, "csv");
+    @Operation(summary = "Export as CSV, one row per message; personal details masked unless personalData=clear (column personal_data)")
+    public Response exportCsv(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return download(TranscriptExport.csv(exported(id, personalData, "csv")), id, "csv");
     }
 
     @GET
     @Path("/export.html")
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "Export as a printable HTML page")
-    public Response exportHtml(@PathParam("id") UUID id) {
-        return Response.ok(TranscriptExport.html(transcripts.get(id)))
+    @Operation(summary = "Export as a printable HTML page; personal details masked unless personalData=clear, said on the page")
+    public Response exportHtml(@PathParam("id") UUID id, @QueryParam("personalData") @DefaultValue("masked") String personalData) {
+        return Response.ok(TranscriptExport.html(exported(id, personalData, "html")))
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").build();
+    }
+
+    /** The transcript for an export, recorded in the audit trail with whether it holds personal details in clear. */
+    private Transcript exported(UUID id, String personalData, String format) {
+        Transcript t = transcripts.get(id, clear(personalData));
+        audited(AuditAction.EXPORT, id, Map.of("personalData", t.personalData(), "format", format));
+        return t;
+    }
+
+    private void audited(AuditAction action, UUID id, Map<String, ?> details) {
+        audit.record(new AuditEntry(me().username, address.of(request), action, id.toString(), AuditOutcome.OK, details));
+    }
+
+    /** Exports mask personal details unless asked for them in clear; the export says which it holds. */
+    private static boolean clear(String personalData) {
+        return switch (personalData) {
+            case Transcript.PERSONAL_DATA_CLEAR -> true;
+            case Transcript.PERSONAL_DATA_MASKED -> false;
+            default -> throw ParleyException.badInput("\"personalData\" is clear or masked.");
+        };
     }
 
     private static Response download(Object body, UUID id, String extension) {

@@ -13,9 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** Everything an agent reviews about one conversation (the bot's action calls too); also the JSON export. */
+/**
+ * Everything an agent reviews about one conversation (the bot's action calls too); also the JSON export.
+ * {@code personalData} says whether the messages hold the customer's personal details in clear or masked ({@code [PHONE_1]}).
+ */
 public record Transcript(Summary conversation, List<Line> messages, List<Note> notes, List<Event> history,
-                         List<ActionLog.Call> actions) {
+                         List<ActionLog.Call> actions, String personalData) {
+
+    public static final String PERSONAL_DATA_CLEAR = "clear";
+    public static final String PERSONAL_DATA_MASKED = "masked";
 
     public record Summary(UUID id, String status, String locale, boolean priority, OffsetDateTime createdAt,
                           OffsetDateTime updatedAt, long lastSeq, String agent, String agentName, List<String> tags,
@@ -27,18 +33,22 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
         }
     }
 
-    /** One stored message; answers with their structure, source and accounting. */
+    /**
+     * One stored message; answers with their structure, source and accounting. {@code aiGenerated} is true
+     * for every answer written by the assistant (a model or the offline engine), absent otherwise.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Line(long seq, String id, String role, String author, String kind, String text, OffsetDateTime at,
                        String state, Long replyTo, String intent, Double confidence, List<EntityValue> entities,
                        List<String> suggestions, String sentiment, Boolean handoff, String source, String provider,
                        String model, Integer promptTokens, Integer completionTokens, Integer cacheHitTokens,
-                       Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId) {
-        static Line of(Message m) {
+                       Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId, Boolean aiGenerated) {
+        static Line of(Message m, String text) {
             Usage u = m.usage != null ? m.usage : new Usage(); // Hibernate leaves it null when all its columns are
-            return new Line(m.seq, m.msgId, m.role.wire(), m.author, m.kind, m.text, m.createdAt, m.isAnswer() ? m.state.wire() : null, m.replyTo,
+            return new Line(m.seq, m.msgId, m.role.wire(), m.author, m.kind, text, m.createdAt, m.isAnswer() ? m.state.wire() : null, m.replyTo,
                     m.intent, m.confidence, m.entities, m.suggestions, m.sentiment, m.handoff, m.source, m.provider, m.model,
-                    u.promptTokens, u.completionTokens, u.cacheHitTokens, u.cacheMissTokens, u.firstTokenMs, u.totalMs, u.requestId);
+                    u.promptTokens, u.completionTokens, u.cacheHitTokens, u.cacheMissTokens, u.firstTokenMs, u.totalMs, u.requestId,
+                    m.isAnswer() ? Boolean.TRUE : null);
         }
     }
 

@@ -15,11 +15,11 @@ final class TranscriptExport {
         StringWriter w = new StringWriter();
         try {
             Csv.row(w, "seq", "at", "role", "author", "text", "intent", "confidence", "entities", "source", "provider", "model",
-                    "prompt_tokens", "completion_tokens", "first_token_ms", "total_ms", "state");
+                    "prompt_tokens", "completion_tokens", "first_token_ms", "total_ms", "state", "ai_generated", "personal_data");
             for (Transcript.Line m : t.messages()) {
                 Csv.row(w, m.seq(), m.at(), m.role(), m.author() != null ? m.author() : m.kind(), m.text(), m.intent(), m.confidence(),
                         entities(m), m.source(), m.provider(), m.model(), m.promptTokens(), m.completionTokens(),
-                        m.firstTokenMs(), m.totalMs(), m.state());
+                        m.firstTokenMs(), m.totalMs(), m.state(), Boolean.TRUE.equals(m.aiGenerated()), t.personalData());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -45,10 +45,14 @@ final class TranscriptExport {
                 .append("<dt>Agent</dt><dd>").append(esc(c.agentName() == null ? "—" : c.agentName())).append("</dd>")
                 .append("<dt>Tags</dt><dd>").append(esc(String.join(", ", c.tags()))).append("</dd>")
                 .append("<dt>Rating</dt><dd>").append(c.rating() == null ? "—" : c.rating() + "/5 " + esc(c.ratingComment() == null ? "" : c.ratingComment()))
-                .append("</dd></dl>");
+                .append("</dd><dt>Personal data</dt><dd>").append(Transcript.PERSONAL_DATA_CLEAR.equals(t.personalData())
+                        ? "in clear" : "masked ([PHONE_1], [EMAIL_1], …)").append("</dd></dl>");
         for (Transcript.Line m : t.messages()) {
             h.append("<div class=\"m ").append(esc(m.role())).append("\"><div class=\"meta\">#").append(m.seq()).append(' ')
                     .append(m.at()).append(" · ").append(esc(m.author() != null ? m.author() : m.role()));
+            if (Boolean.TRUE.equals(m.aiGenerated())) {
+                h.append(" · AI-generated");
+            }
             if (m.intent() != null) {
                 h.append(" · intent ").append(esc(m.intent()));
                 if (m.confidence() != null) {

@@ -10,6 +10,7 @@ import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationEvent;
 import io.parley.conversation.Message;
 import io.parley.conversation.NoSuchConversationException;
+import io.parley.privacy.Vault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -28,26 +29,34 @@ public class Transcripts {
 
     private final ChatConfig chat;
     private final ActionLog actions;
+    private final Vault vault;
 
-    Transcripts(ChatConfig chat, ActionLog actions) {
+    Transcripts(ChatConfig chat, ActionLog actions, Vault vault) {
         this.chat = chat;
         this.actions = actions;
+        this.vault = vault;
     }
 
+    /**
+     * The transcript; with {@code clear} the personal details sealed at rest are opened (the console's
+     * view), without it messages keep their masked form ({@code [PHONE_1]}). The result says which.
+     */
     @Transactional
-    public Transcript get(UUID id) {
+    public Transcript get(UUID id, boolean clear) {
         Conversation c = Conversation.findById(id);
         if (c == null) {
             throw new NoSuchConversationException(id);
         }
         Agent assigned = c.assignedAgent == null ? null : Agent.findById(c.assignedAgent);
         List<Transcript.Line> messages = Message.<Message>list("conversationId = ?1 and seq is not null order by seq", id)
-                .stream().map(Transcript.Line::of).toList();
+                .stream().map(m -> Transcript.Line.of(m, clear ? vault.open(m.conversationId, m.text, m.sealed, m.sealedKey) : m.text))
+                .toList();
         List<Transcript.Note> notes = ConversationNote.<ConversationNote>list("conversationId = ?1 order by id", id)
                 .stream().map(Transcript.Note::of).toList();
         List<Transcript.Event> history = ConversationEvent.<ConversationEvent>list("conversationId = ?1 order by id", id)
                 .stream().map(Transcript.Event::of).toList();
-        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history, actions.of(id));
+        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history, actions.of(id),
+                clear ? Transcript.PERSONAL_DATA_CLEAR : Transcript.PERSONAL_DATA_MASKED);
     }
 
     @Transactional

@@ -24,12 +24,17 @@ public sealed interface AnswerEvent {
 
     /**
      * The finished answer and how it was produced; {@code attempt} is the model attempt's accounting
-     * row, stored in the same transaction as the answer (null for offline and cached answers).
+     * row, stored in the same transaction as the answer (null for offline and cached answers);
+     * {@code personal}: the request carried masked personal details, so the answer is this customer's alone.
      */
-    record Done(StructuredAnswer answer, CallStats stats, ModelAttempt attempt) implements AnswerEvent {
+    record Done(StructuredAnswer answer, CallStats stats, ModelAttempt attempt, boolean personal) implements AnswerEvent {
 
         public Done(StructuredAnswer answer, CallStats stats) {
-            this(answer, stats, null);
+            this(answer, stats, null, false);
+        }
+
+        public Done(StructuredAnswer answer, CallStats stats, ModelAttempt attempt) {
+            this(answer, stats, attempt, false);
         }
 
         /** The answer was cut off or never came (see {@link StructuredAnswer#truncated()}): store it as incomplete. */

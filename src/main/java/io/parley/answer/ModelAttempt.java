@@ -12,10 +12,11 @@ import java.util.UUID;
  * @param httpStatus   null when no response came
  * @param finishReason the provider's {@code finish_reason} of an answered attempt ({@code stop}, {@code length},
  *                     {@code content_filter}), null when none came
+ * @param promptVersion the prompt template's version: the first 16 hex digits of the system prompt's SHA-256
  */
 public record ModelAttempt(UUID conversationId, String turn, long replyTo, String tier, String provider, String model, int number,
                            String outcome, Integer httpStatus, String errorMessage, Usage usage, Integer reasoningTokens,
-                           BigDecimal cost, OffsetDateTime at, String finishReason) {
+                           BigDecimal cost, OffsetDateTime at, String finishReason, String promptVersion) {
 
     public ModelAttempt {
         usage = usage == null ? new Usage() : usage;
@@ -25,6 +26,6 @@ public record ModelAttempt(UUID conversationId, String turn, long replyTo, Strin
                         String outcome, Integer httpStatus, String errorMessage, Usage usage, Integer reasoningTokens,
                         BigDecimal cost, OffsetDateTime at) {
         this(conversationId, turn, replyTo, tier, provider, model, number, outcome, httpStatus, errorMessage, usage,
-                reasoningTokens, cost, at, null);
+                reasoningTokens, cost, at, null, null);
     }
 }

@@ -124,6 +124,8 @@ public class Frames {
             f.put("kind", m.kind); // what a system message announces
         }
         if (m.isAnswer()) {
+            // every answer of the assistant is AI-generated (a model, the offline rules, the cache): clients label it as such
+            f.put("aiGenerated", true);
             f.put("replyTo", m.replyTo).put("intent", m.intent).put("confidence", m.confidence);
             f.set("entities", json.valueToTree(m.entities == null ? List.of() : m.entities));
             ArrayNode suggestions = f.putArray("suggestions");

@@ -207,7 +207,7 @@ public class TurnService {
     private void savePartial(ActiveTurn t) {
         try {
             if (!t.finished) {
-                store.savePartial(t.answerId, t.text());
+                store.savePartial(t.customer.conversationId, t.answerId, t.text());
             }
         } catch (RuntimeException e) {
             LOG.warnf("request_id=%s partial answer not saved (the next save or the end stores it): %s", t.customer.msgId, e.getMessage());

@@ -83,6 +83,16 @@ public class Message extends PanacheEntityBase {
     /** The instance streaming this answer (see {@link Instance}). */
     public Long owner;
 
+    /**
+     * The clear text sealed (nonce and AES-GCM ciphertext) when {@link #text} holds a masked form; null
+     * otherwise. Written only by the turn's statements; readers open it with {@code privacy.Vault}.
+     */
+    @Column(insertable = false, updatable = false)
+    public byte[] sealed;
+
+    @Column(name = "sealed_key", insertable = false, updatable = false)
+    public Integer sealedKey;
+
     public boolean isAnswer() {
         return role == Role.ASSISTANT;
     }

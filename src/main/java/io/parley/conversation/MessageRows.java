@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.answer.EntityValue;
 import io.parley.answer.ModelAttempt;
 import io.parley.answer.Usage;
+import io.parley.privacy.PersonalData;
+import io.parley.privacy.Vault;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +23,7 @@ final class MessageRows {
 
     static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, intent_source, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
-            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind";
+            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind, sealed, sealed_key";
     /** The answer's fields, in the order {@link #bindAnswer} binds them. */
     static final String ANSWER_FIELDS = "intent, intent_source, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
             + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id";
@@ -29,7 +31,8 @@ final class MessageRows {
     /** A model attempt's row, as {@code insert ... select} so that an answer's statement can embed it. */
     static final String ATTEMPT = "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, "
             + "http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
-            + "cache_miss_tokens, reasoning_tokens, cost, created_at, finish_reason) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            + "cache_miss_tokens, reasoning_tokens, cost, created_at, finish_reason, prompt_version) "
+            + "select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     private static final TypeReference<List<EntityValue>> ENTITIES = new TypeReference<>() {
     };
@@ -37,17 +40,38 @@ final class MessageRows {
     };
 
     private final ObjectMapper json;
+    private final Vault vault;
 
-    MessageRows(ObjectMapper json) {
+    MessageRows(ObjectMapper json, Vault vault) {
         this.json = json;
+        this.vault = vault;
+    }
+
+    /**
+     * Binds a message text as stored: its masked form and its sealed clear text (two nulls when it holds
+     * no personal detail), in three parameters {@code text, sealed, sealed_key}.
+     */
+    int bindText(PreparedStatement ps, int i, UUID conversationId, String text) throws SQLException {
+        Vault.Sealed s = vault.seal(conversationId, text);
+        ps.setString(i++, s.text());
+        ps.setBytes(i++, s.sealed());
+        ps.setObject(i++, s.key(), Types.INTEGER);
+        return i;
+    }
+
+    /** The clear text of a row read with {@code text, sealed, sealed_key} at {@code column}, {@code column + 1}, {@code column + 2}. */
+    String clearText(ResultSet rs, UUID conversationId, int column) throws SQLException {
+        return vault.open(conversationId, rs.getString(column), rs.getBytes(column + 1), (Integer) rs.getObject(column + 2));
     }
 
     int bindAnswer(PreparedStatement ps, int i, Message m) throws SQLException {
         ps.setString(i++, m.intent);
         ps.setString(i++, m.intentSource);
         ps.setObject(i++, m.confidence, Types.DOUBLE);
-        ps.setString(i++, toJson(m.entities));
-        ps.setString(i++, toJson(m.suggestions));
+        // personal details never rest in clear: an entity or suggestion that holds one keeps only its kind ([PHONE])
+        ps.setString(i++, toJson(m.entities == null ? null : m.entities.stream()
+                .map(e -> new EntityValue(e.type(), PersonalData.redact(e.value()))).toList()));
+        ps.setString(i++, toJson(m.suggestions == null ? null : m.suggestions.stream().map(PersonalData::redact).toList()));
         ps.setString(i++, m.sentiment);
         ps.setObject(i++, m.handoff, Types.BOOLEAN);
         ps.setString(i++, m.source);
@@ -90,6 +114,7 @@ final class MessageRows {
         ps.setBigDecimal(i++, a.cost());
         ps.setObject(i++, a.at());
         ps.setString(i++, a.finishReason());
+        ps.setString(i++, a.promptVersion());
         return i;
     }
 
@@ -103,7 +128,7 @@ final class MessageRows {
                 m.seq = (Long) rs.getObject("seq");
                 m.msgId = rs.getString("msg_id");
                 m.role = Role.of(rs.getString("role"));
-                m.text = rs.getString("text");
+                m.text = vault.open(m.conversationId, rs.getString("text"), rs.getBytes("sealed"), (Integer) rs.getObject("sealed_key"));
                 m.replyTo = (Long) rs.getObject("reply_to");
                 m.state = MessageState.of(rs.getString("state"));
                 m.createdAt = rs.getObject("created_at", OffsetDateTime.class);

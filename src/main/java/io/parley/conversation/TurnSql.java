@@ -58,8 +58,8 @@ final class TurnSql {
             try (PreparedStatement ps = c.prepareStatement("""
                     with s as (update conversation set last_seq = last_seq + 1, updated_at = ?
                                where id = ? and status in ('bot', 'waiting_agent', 'agent') returning id, last_seq, priority, status),
-                         m as (insert into message (conversation_id, seq, msg_id, role, text, state, created_at)
-                               select s.id, s.last_seq, ?, 'customer', ?, 'complete', ? from s returning id),
+                         m as (insert into message (conversation_id, seq, msg_id, role, text, sealed, sealed_key, state, created_at)
+                               select s.id, s.last_seq, ?, 'customer', ?, ?, ?, 'complete', ? from s returning id),
                          a as (insert into message (conversation_id, reply_to, msg_id, role, text, state, owner, created_at)
                                select s.id, s.last_seq, ?, 'assistant', '', 'streaming', ?, ? from s where s.status = 'bot' returning id)
                     select s.last_seq, s.priority, s.status, (select id from m), (select id from a),
@@ -68,7 +68,7 @@ final class TurnSql {
                 ps.setObject(i++, now);
                 ps.setObject(i++, conversationId);
                 ps.setString(i++, msgId);
-                ps.setString(i++, text);
+                i = rows.bindText(ps, i, conversationId, text);
                 ps.setObject(i++, now);
                 ps.setString(i++, UUID.randomUUID().toString());
                 ps.setLong(i++, instance);
@@ -86,7 +86,7 @@ final class TurnSql {
                     reserved = rs.wasNull() ? null : a;
                 }
             }
-            List<HistoryItem> history = reserved == null ? List.of() : history(c, conversationId, seq, historySize);
+            List<HistoryItem> history = reserved == null ? List.of() : history(c, rows, conversationId, seq, historySize);
             Message m = new Message();
             m.id = customerId;
             m.conversationId = conversationId;
@@ -186,7 +186,7 @@ final class TurnSql {
              PreparedStatement ps = c.prepareStatement("""
                      with r as (select id from message where id = ? and state = 'streaming' for update),
                           s as (update conversation set last_seq = last_seq + 1 where id = ? and exists (select 1 from r) returning last_seq),
-                          u as (update message set (seq, created_at, text, state, %s) = ((select last_seq from s), ?, ?, ?, %s)
+                          u as (update message set (seq, created_at, text, sealed, sealed_key, state, %s) = ((select last_seq from s), ?, ?, ?, ?, ?, %s)
                                 where id = (select id from r) and exists (select 1 from s) returning seq, msg_id, reply_to, created_at)%s
                      select u.seq, u.msg_id, u.reply_to, u.created_at, pg_notify(?, ? || ':' || u.seq || ':' || ?) from u"""
                      .formatted(MessageRows.ANSWER_FIELDS, MessageRows.ANSWER_VALUES, attempt == null ? "" : ",\n l as (" + MessageRows.ATTEMPT + " where exists (select 1 from u))"))) {
@@ -195,7 +195,7 @@ final class TurnSql {
             ps.setLong(i++, answerId);
             ps.setObject(i++, answer.conversationId);
             ps.setObject(i++, now);
-            ps.setString(i++, answer.text);
+            i = rows.bindText(ps, i, answer.conversationId, answer.text);
             ps.setString(i++, answer.state.wire());
             i = rows.bindAnswer(ps, i, answer);
             if (attempt != null) {
@@ -225,8 +225,8 @@ final class TurnSql {
     Message append(Connection c, Message m, ModelAttempt attempt, boolean touch, long instance, OffsetDateTime now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 with s as (update conversation set last_seq = last_seq + 1%s where id = ? returning id, last_seq),
-                     m as (insert into message (conversation_id, seq, msg_id, role, text, reply_to, state, created_at, author, kind, %s)
-                           select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
+                     m as (insert into message (conversation_id, seq, msg_id, role, text, sealed, sealed_key, reply_to, state, created_at, author, kind, %s)
+                           select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
                 select m.id, m.seq, pg_notify(?, ? || ':' || m.seq || ':' || ?) from m"""
                 .formatted(touch ? ", updated_at = ?" : "", MessageRows.ANSWER_FIELDS, MessageRows.ANSWER_VALUES,
                         attempt == null ? "" : ",\n l as (" + MessageRows.ATTEMPT + " where exists (select 1 from m))"))) {
@@ -239,7 +239,7 @@ final class TurnSql {
             m.createdAt = now;
             ps.setString(i++, m.msgId);
             ps.setString(i++, m.role.wire());
-            ps.setString(i++, m.text);
+            i = rows.bindText(ps, i, m.conversationId, m.text);
             ps.setObject(i++, m.replyTo, Types.BIGINT);
             ps.setString(i++, m.state.wire());
             ps.setObject(i++, now);
@@ -322,24 +322,23 @@ final class TurnSql {
         }
     }
 
-    void savePartial(long answerId, String text) throws SQLException {
+    void savePartial(UUID conversationId, long answerId, String text) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("update message set text = ? where id = ? and state = 'streaming'")) {
-            ps.setString(1, text);
-            ps.setLong(2, answerId);
+             PreparedStatement ps = c.prepareStatement("update message set text = ?, sealed = ?, sealed_key = ? where id = ? and state = 'streaming'")) {
+            ps.setLong(rows.bindText(ps, 1, conversationId, text), answerId);
             ps.executeUpdate();
         }
     }
 
     List<HistoryItem> history(UUID conversationId, long seq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return history(c, conversationId, seq, limit);
+            return history(c, rows, conversationId, seq, limit);
         }
     }
 
     /** The prompt's context: up to {@code limit} stored messages up to {@code seq}, oldest first, without system notices. */
-    private static List<HistoryItem> history(Connection c, UUID conversationId, long seq, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select seq, role, text, confidence from message where conversation_id = ? and seq <= ? "
+    private static List<HistoryItem> history(Connection c, MessageRows rows, UUID conversationId, long seq, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select seq, role, confidence, text, sealed, sealed_key from message where conversation_id = ? and seq <= ? "
                 + "and role <> 'system' order by seq desc limit ?")) {
             ps.setObject(1, conversationId);
             ps.setLong(2, seq);
@@ -347,7 +346,7 @@ final class TurnSql {
             List<HistoryItem> newestFirst = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    newestFirst.add(new HistoryItem(rs.getLong(1), Role.of(rs.getString(2)), rs.getString(3), (Double) rs.getObject(4)));
+                    newestFirst.add(new HistoryItem(rs.getLong(1), Role.of(rs.getString(2)), rows.clearText(rs, conversationId, 4), (Double) rs.getObject(3)));
                 }
             }
             Collections.reverse(newestFirst);

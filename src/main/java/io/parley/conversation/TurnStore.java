@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 
+import io.parley.privacy.Vault;
+
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -37,9 +39,9 @@ public class TurnStore {
     /** How long an owner's lock must stay free before its answers are swept: above the change feed's reconnect time. */
     private final Duration ownerGrace;
 
-    TurnStore(DataSource dataSource, ObjectMapper json, Instance instance,
+    TurnStore(DataSource dataSource, ObjectMapper json, Instance instance, Vault vault,
               @ConfigProperty(name = "parley.conversation.owner-grace", defaultValue = "5s") Duration ownerGrace) {
-        MessageRows rows = new MessageRows(json);
+        MessageRows rows = new MessageRows(json, vault);
         this.sql = new TurnSql(dataSource, rows);
         this.reads = new MessageReads(dataSource, rows);
         this.dataSource = dataSource;
@@ -146,9 +148,9 @@ public class TurnStore {
     }
 
     /** What the customer has seen so far, so that a crash leaves it stored. */
-    public void savePartial(long answerId, String text) {
+    public void savePartial(UUID conversationId, long answerId, String text) {
         try {
-            sql.savePartial(answerId, text);
+            sql.savePartial(conversationId, answerId, text);
         } catch (SQLException e) {
             throw new StorageException(e);
         }

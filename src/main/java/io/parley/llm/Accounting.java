@@ -38,11 +38,13 @@ public class Accounting {
     private final LlmConfig config;
     private final MeterRegistry metrics;
     private final TurnStore turns;
+    private final String promptVersion;
 
-    Accounting(LlmConfig config, MeterRegistry metrics, TurnStore turns) {
+    Accounting(LlmConfig config, MeterRegistry metrics, TurnStore turns, PromptBuilder prompts) {
         this.config = config;
         this.metrics = metrics;
         this.turns = turns;
+        this.promptVersion = prompts.version();
     }
 
     /** What one attempt was and how it ended ({@code error} null when it answered). */
@@ -118,7 +120,7 @@ public class Accounting {
         Integer httpStatus = a.error() == null ? Integer.valueOf(200) : a.error().status() == 0 ? null : a.error().status();
         return new ModelAttempt(a.conversationId(), a.turn(), a.replyTo(), a.tier(), a.provider(), a.model(), a.number(), outcome,
                 httpStatus, a.error() == null ? null : a.error().getMessage(), s == null ? null : s.usage(),
-                s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC), a.finishReason());
+                s == null ? null : s.reasoningTokens(), cost, OffsetDateTime.now(ZoneOffset.UTC), a.finishReason(), promptVersion);
     }
 
     /**

@@ -227,6 +227,8 @@ public interface LlmConfig {
         /** The business's actions are offered to this tier's models (function calling), when any is configured. */
         @WithDefault("true")
         boolean actions();
+        /** Personal details masked before this tier's requests; unset: {@code parley.privacy.mask-before-model} (true). */
+        Optional<Boolean> maskPersonalData();
     }
 
     interface RetryConfig {

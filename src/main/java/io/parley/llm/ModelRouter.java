@@ -10,6 +10,7 @@ import io.parley.actions.ActionTurns;
 import io.parley.conversation.HistoryItem;
 import io.parley.failure.LogFields;
 import io.parley.offline.OfflineEngine;
+import io.parley.privacy.PrivacyConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -82,7 +83,8 @@ public class ModelRouter {
         }
     }
 
-    public record Tier(String name, List<Link> chain, TierParams params) {
+    /** @param mask personal details are replaced by placeholders before each request of this tier (see {@link Unmasking}) */
+    public record Tier(String name, List<Link> chain, TierParams params, boolean mask) {
     }
 
     private final ProviderRegistry providers;
@@ -99,7 +101,7 @@ public class ModelRouter {
     private final Set<String> formatRefused = ConcurrentHashMap.newKeySet();
 
     ModelRouter(ProviderRegistry providers, PromptBuilder prompts, OfflineEngine offline, AnswerCache cache,
-                Accounting accounting, LlmConfig config, ModelBudget budget, ActionTurns actions) {
+                Accounting accounting, LlmConfig config, ModelBudget budget, ActionTurns actions, PrivacyConfig privacy) {
         this.budget = budget;
         this.actions = actions;
         this.providers = providers;
@@ -109,9 +111,10 @@ public class ModelRouter {
         this.accounting = accounting;
         this.config = config;
         this.rules = new AnswerRules(config);
-        config.tiers().forEach((name, t) -> tiers.put(name, new Tier(name, t.chain().stream().map(Link::parse).toList(), TierParams.of(config, t))));
+        config.tiers().forEach((name, t) -> tiers.put(name, new Tier(name, t.chain().stream().map(Link::parse).toList(),
+                TierParams.of(config, t), t.maskPersonalData().orElse(privacy.maskBeforeModel()))));
         tiers.putIfAbsent(config.routing().defaultTier(), new Tier(config.routing().defaultTier(),
-                List.of(new Link(config.provider(), config.model()), new Link(null, "rules")), TierParams.of(config)));
+                List.of(new Link(config.provider(), config.model()), new Link(null, "rules")), TierParams.of(config), privacy.maskBeforeModel()));
         for (Tier tier : tiers.values()) {
             for (Link link : tier.chain()) {
                 if (!link.offline() && providers.get(link.provider()) == null) {
@@ -197,7 +200,7 @@ public class ModelRouter {
                 }
                 return;
             }
-            if (turn.opening() && !usedActions.get()) { // an answer built on an action's result is never cached
+            if (turn.opening() && !usedActions.get() && !done.personal()) { // never cached: answers built on an action's result, or on personal details
                 cache.putIfCacheable(tier.name(), turn.text(), turn.locale(), new AnswerCache.Cached(done.answer(), done.stats()));
             }
             out.emit(done);
@@ -246,7 +249,8 @@ public class ModelRouter {
                          List<Cancellable> running, LlmConfig.ResponseFormat format, ActionSteps steps) {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
                 fallbackText(turn));
-        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history()));
+        Unmasking masks = Unmasking.of(tier.mask());
+        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), masks::mask));
         messages.addAll(steps.messages()); // the tool calls and results of this turn's earlier steps
         ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools(),
                 steps.toolChoice());
@@ -270,10 +274,7 @@ public class ModelRouter {
                 chunk -> {
                     toolCalls.add(chunk.toolCalls());
                     for (AnswerEvent e : assembly.onChunk(chunk)) {
-                        if (e instanceof AnswerEvent.Text) {
-                            textSent.set(true);
-                        }
-                        out.emit(e);
+                        emit(out, textSent, masks.restore(e));
                     }
                 },
                 LogFields.turn(turn.turn(), turn.conversationId(), (Throwable failure) -> {
@@ -298,7 +299,10 @@ public class ModelRouter {
                                 textSent.get() ? "answer interrupted: stored as incomplete" : error.kind().retryable ? "retry if budget left" : "next link",
                                 error.getMessage());
                     }
-                    result.fail(textSent.get() ? new AnswerInterruptedException(stats, assembly.interrupted(), error) : error);
+                    if (textSent.get()) {
+                        emit(out, textSent, masks.rest());
+                    }
+                    result.fail(textSent.get() ? new AnswerInterruptedException(stats, masks.answer(assembly.interrupted()), error) : error);
                 }),
                 LogFields.turn(turn.turn(), turn.conversationId(), () -> {
                     closed.run();
@@ -321,12 +325,10 @@ public class ModelRouter {
                         return;
                     }
                     for (AnswerEvent e : assembly.finish()) {
-                        if (e instanceof AnswerEvent.Text) {
-                            textSent.set(true);
-                        }
-                        out.emit(e);
+                        emit(out, textSent, masks.restore(e));
                     }
-                    StructuredAnswer answer = assembly.answer();
+                    emit(out, textSent, masks.rest());
+                    StructuredAnswer answer = masks.answer(assembly.answer());
                     if (answer.form() != StructuredAnswer.Form.STRUCTURED) {
                         accounting.degradedAnswer(provider.name(), link.model(), answer.form().name().toLowerCase(Locale.ROOT));
                         LOG.infof("request_id=%s provider=%s model=%s answer_form=%s finish_reason=%s intent_source=%s",
@@ -335,9 +337,19 @@ public class ModelRouter {
                     CallStats stats = assembly.stats(provider.name(), link.model());
                     ModelAttempt row = accounting.account(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(),
                             tier.name(), provider.name(), link.model(), number, stats, null, assembly.finishReason()));
-                    result.complete(new AnswerEvent.Done(answer, stats, row));
+                    result.complete(new AnswerEvent.Done(answer, stats, row, masks.masked()));
                 }));
         running.add(stream);
+    }
+
+    private static void emit(MultiEmitter<? super AnswerEvent> out, AtomicBoolean textSent, AnswerEvent e) {
+        if (e == null) {
+            return;
+        }
+        if (e instanceof AnswerEvent.Text) {
+            textSent.set(true);
+        }
+        out.emit(e);
     }
 
     private static final Pattern NAMES_RESPONSE_FORMAT = Pattern.compile("response[_ ]?format|json[_ ]schema|json[_ ]object|json mode");

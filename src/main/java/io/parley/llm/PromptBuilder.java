@@ -7,8 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.conversation.HistoryItem;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the request messages. The system prompt is computed once and is byte-for-byte the same on
@@ -23,11 +28,27 @@ public class PromptBuilder {
     static final List<String> FIELDS = List.of("intent", "confidence", "entities", "sentiment", "handoff", "answer", "suggestions");
 
     private final String systemPrompt;
+    private final String version;
     private final JsonNode jsonSchema;
 
     PromptBuilder(LlmConfig config) {
         this.systemPrompt = systemPrompt(config);
+        this.version = version(systemPrompt);
         this.jsonSchema = jsonSchemaFormat(config);
+    }
+
+    /** The prompt template's version, recorded with every model call: the first 16 hex digits of the system prompt's SHA-256. */
+    public String version() {
+        return version;
+    }
+
+    static String version(String prompt) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(prompt.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The {@code response_format} to send for {@code format}; null for none. */
@@ -44,13 +65,18 @@ public class PromptBuilder {
     }
 
     public List<ChatRequest.Msg> messages(List<HistoryItem> history) {
+        return messages(history, UnaryOperator.identity());
+    }
+
+    /** The request's messages, each stored text passed through {@code mask} (personal details out) first. */
+    public List<ChatRequest.Msg> messages(List<HistoryItem> history, UnaryOperator<String> mask) {
         List<ChatRequest.Msg> out = new ArrayList<>(history.size() + 1);
         out.add(new ChatRequest.Msg("system", systemPrompt));
         for (HistoryItem m : history) {
             switch (m.role()) {
-                case CUSTOMER -> out.add(new ChatRequest.Msg("user", m.text()));
-                case ASSISTANT -> out.add(new ChatRequest.Msg("assistant", m.text()));
-                case AGENT -> out.add(new ChatRequest.Msg("assistant", "[human agent] " + m.text()));
+                case CUSTOMER -> out.add(new ChatRequest.Msg("user", mask.apply(m.text())));
+                case ASSISTANT -> out.add(new ChatRequest.Msg("assistant", mask.apply(m.text())));
+                case AGENT -> out.add(new ChatRequest.Msg("assistant", "[human agent] " + mask.apply(m.text())));
                 case SYSTEM -> {
                     // system lines are for people, not for the model
                 }

@@ -1,6 +1,7 @@
 package io.parley.offline;
 
 import io.parley.answer.EntityValue;
+import io.parley.privacy.PersonalData;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * Rule-based entities for Chinese and English text, with normalised values: an amount as
  * {@code 49.99 USD}, a date as ISO, a phone number as {@code +8613812345678}, an order or tracking
  * number in capitals, a place by its standard name. Patterns run in order and a character belongs to
- * at most one entity, so an e-mail address is never also read as an order id.
+ * at most one entity, so an e-mail address is never also read as an order id. The patterns for
+ * personal details (e-mail, phone) live in {@link PersonalData}, shared with masking and sealing.
  */
 public final class EntityExtractor {
 
@@ -31,14 +33,14 @@ public final class EntityExtractor {
     private static final String CURRENCY_WORDS = "元|块钱|块|人民币|美元|美金|欧元|英镑|USD|CNY|RMB|EUR|GBP|dollars?|bucks|euros?|pounds?|yuan";
 
     private static final List<Rule> RULES = List.of(
-            new Rule("email", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"), EntityExtractor::asIs),
+            new Rule("email", PersonalData.EMAIL, EntityExtractor::asIs),
             new Rule("tracking_number", Pattern.compile("(?i)(?:tracking(?:\\s+(?:number|no\\.?|#))?|运单号?|快递单号|物流单号|運單號?)\\s*(?:is|是|为)?\\s*[:：#]?\\s*([A-Z0-9]{8,30})"), EntityExtractor::upper),
             new Rule("tracking_number", Pattern.compile(NOT_ALNUM_BEFORE
                     + "(?:1Z[0-9A-Z]{16}|SF\\d{12,15}|YT\\d{13,15}|JT\\d{13,15}|JD[0-9A-Z]{13,15}|ZTO\\d{12,15})" + NOT_ALNUM_AFTER), EntityExtractor::upper),
             new Rule("order_id", Pattern.compile(NOT_ALNUM_BEFORE + "(?i:[A-Z]{2})\\d{6,12}" + NOT_ALNUM_AFTER), EntityExtractor::upper),
             new Rule("order_id", Pattern.compile("(?i)(?:order(?:\\s+(?:number|no\\.?|id))?|订单号?|訂單號?|單號)\\s*(?:is|是|为)?\\s*[:：#]?\\s*(\\d{5,20})" + NOT_ALNUM_AFTER), EntityExtractor::upper),
-            new Rule("phone", Pattern.compile("(?<![\\d+])(?:\\+?86[\\s-]?)?1[3-9]\\d[\\s-]?\\d{4}[\\s-]?\\d{4}(?!\\d)"), (m, d) -> phone(m.group(), "+86")),
-            new Rule("phone", Pattern.compile("(?<![\\w+])\\+\\d{1,3}[\\s-]?\\(?\\d{1,4}\\)?(?:[\\s-]?\\d{2,4}){2,4}(?!\\d)"), (m, d) -> phone(m.group(), "")),
+            new Rule("phone", PersonalData.PHONE_CN, (m, d) -> phone(m.group(), "+86")),
+            new Rule("phone", PersonalData.PHONE_INTL, (m, d) -> phone(m.group(), "")),
             new Rule("amount", Pattern.compile("(?i)(?:([$¥￥€£])\\s?|(USD|CNY|RMB|EUR|GBP)\\s?)(\\d[\\d,]*(?:\\.\\d{1,2})?)"),
                     (m, d) -> amount(m.group(3), m.group(1) != null ? m.group(1) : m.group(2))),
             new Rule("amount", Pattern.compile("(?i)(\\d[\\d,]*(?:\\.\\d{1,2})?)\\s?(" + CURRENCY_WORDS + ")(?![A-Za-z])"),

@@ -36,6 +36,7 @@ class PackageRulesTest {
                 .layer("audit").definedBy("io.parley.audit..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
+                .layer("privacy").definedBy("io.parley.privacy..")
                 .whereLayer("agent").mayNotBeAccessedByAnyLayer()
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
@@ -46,8 +47,9 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "lifecycle", "widget", "ops", "actions")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "privacy")
                 .check(PARLEY);
     }
 }

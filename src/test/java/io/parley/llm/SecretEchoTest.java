@@ -81,6 +81,6 @@ class SecretEchoTest {
         assertThat(record.getFormattedMessage()).startsWith("provider said bad key ***").contains("admin password=***")
                 .doesNotContain(HEAD).doesNotContain(AgentSession.ADMIN_PASSWORD).doesNotContain("abc.def-ghi");
         assertThat(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.log.console.filter", String.class))
-                .isEqualTo("secrets");
+                .isEqualTo("secrets-and-personal-data");
     }
 }

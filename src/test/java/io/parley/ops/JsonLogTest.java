@@ -43,7 +43,7 @@ class JsonLogTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString(),
-                    "quarkus.log.file.filter", "secrets",
+                    "quarkus.log.file.filter", "secrets-and-personal-data",
                     "quarkus.log.json.file.enable", "true",
                     "quarkus.log.json.additional-field.instance.value", "parley-test-1");
         }
