@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.answer.EntityValue;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
+import io.parley.answer.Grounding;
 import io.parley.answer.StructuredAnswer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -43,6 +44,8 @@ public class OfflineEngine {
 
     private static final Logger LOG = Logger.getLogger(OfflineEngine.class);
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
+    /** The confidence an article's answer reports at least: above the clarifying threshold, it is not a guess. */
+    static final double ARTICLE_CONFIDENCE = 0.8;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private final Rules rules;
@@ -146,9 +149,21 @@ public class OfflineEngine {
 
     /** The offline answer as a stream: head first, then the words with a short pause, then the whole. */
     public Multi<AnswerEvent> stream(String text, String locale) {
+        return stream(text, locale, Grounding.NONE);
+    }
+
+    /**
+     * As {@link #stream(String, String)}, but when the knowledge base's best article covers the question
+     * well enough ({@link Grounding#confident()}) that article answers ({@code source: kb}), unless the
+     * customer asks for a person or names an order (the rules handle those).
+     */
+    public Multi<AnswerEvent> stream(String text, String locale, Grounding grounding) {
         return Multi.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            StructuredAnswer a = answer(text, locale);
+            StructuredAnswer rules = answer(text, locale);
+            boolean fromArticle = grounding.confident() && grounding.best() != null && !rules.handoff()
+                    && rules.entities().stream().noneMatch(e -> e.type().equals("order_id") || e.type().equals("tracking_number"));
+            StructuredAnswer a = fromArticle ? fromArticle(rules, grounding, language(text, locale)) : rules;
             List<AnswerEvent> events = new ArrayList<>();
             events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
             for (String piece : pieces(a.answer())) {
@@ -162,9 +177,16 @@ public class OfflineEngine {
             }
             return head.onCompletion().switchTo(() -> {
                 int total = (int) ((System.nanoTime() - started) / 1_000_000);
-                return Multi.createFrom().item(new AnswerEvent.Done(a, CallStats.offline(0, total)));
+                return Multi.createFrom().item(new AnswerEvent.Done(a, fromArticle ? CallStats.knowledge(0, total) : CallStats.offline(0, total)));
             });
         });
+    }
+
+    /** The article's answer; the intent stays the classifier's, not unsure: the article does answer it. */
+    private static StructuredAnswer fromArticle(StructuredAnswer rules, Grounding grounding, String language) {
+        List<String> suggestions = List.of(language.equals("zh") ? "转人工客服" : "Talk to a person");
+        return new StructuredAnswer(rules.intent(), Math.max(rules.confidence(), ARTICLE_CONFIDENCE), rules.entities(), "neutral", false,
+                suggestions, KnowledgeAnswer.text(grounding.best(), language));
     }
 
     /** Words (with their trailing space) for Latin text, two characters at a time for Chinese. */

@@ -26,6 +26,7 @@ class PackageRulesTest {
                 .layer("agent").definedBy("io.parley.agent..")
                 .layer("chat").definedBy("io.parley.chat..")
                 .layer("llm").definedBy("io.parley.llm..")
+                .layer("knowledge").definedBy("io.parley.knowledge..")
                 .layer("lifecycle").definedBy("io.parley.lifecycle..")
                 .layer("widget").definedBy("io.parley.widget..")
                 .layer("offline").definedBy("io.parley.offline..")
@@ -37,12 +38,13 @@ class PackageRulesTest {
                 .whereLayer("agent").mayNotBeAccessedByAnyLayer()
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
+                .whereLayer("knowledge").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
-                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
-                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent")
+                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "knowledge", "lifecycle", "chat", "agent")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
                 .check(PARLEY);
     }
