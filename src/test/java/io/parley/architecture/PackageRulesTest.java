@@ -33,6 +33,7 @@ class PackageRulesTest {
                 .layer("limits").definedBy("io.parley.limits..")
                 .layer("conversation").definedBy("io.parley.conversation..")
                 .layer("answer").definedBy("io.parley.answer..")
+                .layer("audit").definedBy("io.parley.audit..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .whereLayer("agent").mayNotBeAccessedByAnyLayer()
@@ -45,6 +46,7 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "knowledge", "lifecycle", "chat", "agent")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
                 .check(PARLEY);
     }
