@@ -38,3 +38,7 @@ create table kb_article_version (
 -- The passages an answer was given and the sources it cited, for the agents' transcript and the frames.
 alter table message add column sources jsonb;
 alter table message add column passages jsonb;
+
+-- An offline answer made from an article is stored with source 'kb'.
+alter table message drop constraint message_source_check;
+alter table message add constraint message_source_check check (source in ('model', 'offline', 'cache', 'kb'));

@@ -106,16 +106,6 @@ public class KnowledgeIndex implements ChangeFeed.Listener {
         return index.search(question, limit, perArticle);
     }
 
-    /** Waits until the changes notified so far are in the index (tests, and an import's end). */
-    public void settle() {
-        try {
-            worker.submit(() -> {
-            }).get();
-        } catch (Exception e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @PreDestroy
     void stop() {
         worker.shutdownNow();

@@ -1,6 +1,13 @@
 package io.parley.knowledge;
 
 import io.parley.answer.Passage;
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
+import io.parley.ops.ClientAddress;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import io.parley.failure.ParleyException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,6 +29,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The knowledge base for agents and admins (the console's Knowledge page): articles with their
@@ -66,12 +74,19 @@ public class KnowledgeResource {
     private final Knowledge knowledge;
     private final ImportJobs imports;
     private final SecurityIdentity identity;
+    private final AuditTrail audit;
+    private final ClientAddress clientAddress;
+    @Context
+    HttpServerRequest request;
 
-    KnowledgeResource(Articles articles, Knowledge knowledge, ImportJobs imports, SecurityIdentity identity) {
+    KnowledgeResource(Articles articles, Knowledge knowledge, ImportJobs imports, SecurityIdentity identity, AuditTrail audit,
+                      ClientAddress clientAddress) {
         this.articles = articles;
         this.knowledge = knowledge;
         this.imports = imports;
         this.identity = identity;
+        this.audit = audit;
+        this.clientAddress = clientAddress;
     }
 
     @GET
@@ -103,7 +118,9 @@ public class KnowledgeResource {
         if (body == null) {
             throw ParleyException.badInput("Send {\"title\": ..., \"body\": ...}.");
         }
-        return Response.status(Response.Status.CREATED).entity(articles.create(body.draft(), who())).build();
+        Article created = articles.create(body.draft(), who());
+        audited(created, Article.Change.created);
+        return Response.status(Response.Status.CREATED).entity(created).build();
     }
 
     @PUT
@@ -114,21 +131,21 @@ public class KnowledgeResource {
         if (body == null) {
             throw ParleyException.badInput("Send {\"title\": ..., \"body\": ...}.");
         }
-        return articles.update(id, body.draft(), body.version(), who());
+        return audited(articles.update(id, body.draft(), body.version(), who()), Article.Change.edited);
     }
 
     @POST
     @Path("/articles/{id}/publish")
     @Operation(summary = "Publish: customers' answers may use and cite it")
     public Article publish(@PathParam("id") long id) {
-        return articles.publish(id, true, who());
+        return audited(articles.publish(id, true, who()), Article.Change.published);
     }
 
     @POST
     @Path("/articles/{id}/unpublish")
     @Operation(summary = "Back to draft: no longer used in answers")
     public Article unpublish(@PathParam("id") long id) {
-        return articles.publish(id, false, who());
+        return audited(articles.publish(id, false, who()), Article.Change.unpublished);
     }
 
     @DELETE
@@ -136,6 +153,8 @@ public class KnowledgeResource {
     @Operation(summary = "Delete an article (its history is kept)")
     public Response delete(@PathParam("id") long id) {
         articles.delete(id, who());
+        audit.record(new AuditEntry(who(), address(), AuditAction.KNOWLEDGE_CHANGE, "article:" + id, AuditOutcome.OK,
+                Map.of("change", Article.Change.deleted.name())));
         return Response.noContent().build();
     }
 
@@ -158,6 +177,9 @@ public class KnowledgeResource {
         List<ImportJobs.Upload> uploads = files == null ? List.of()
                 : files.stream().map(f -> new ImportJobs.Upload(f.fileName(), f.uploadedFile())).toList();
         ImportJobs.Job job = imports.start(uploads, !"false".equalsIgnoreCase(publish), who());
+        audit.record(new AuditEntry(who(), address(), AuditAction.KNOWLEDGE_CHANGE, "import:" + job.id, AuditOutcome.OK,
+                Map.of("change", "import", "files", uploads.stream().map(ImportJobs.Upload::name).toList(), "articles", job.total,
+                        "rejected", job.rejectedCount.get())));
         return Response.accepted(ImportView.of(job)).build();
     }
 
@@ -166,6 +188,17 @@ public class KnowledgeResource {
     @Operation(summary = "An import's progress, and its report: added, changed, unchanged, rejected with the reason")
     public ImportView importStatus(@PathParam("id") String id) {
         return ImportView.of(imports.get(id));
+    }
+
+    /** Every change to the knowledge base leaves an audit entry: who, from where, which article, which version. */
+    private Article audited(Article a, Article.Change change) {
+        audit.record(new AuditEntry(who(), address(), AuditAction.KNOWLEDGE_CHANGE, "article:" + a.id(), AuditOutcome.OK,
+                Map.of("change", change.name(), "version", a.version(), "title", a.title())));
+        return a;
+    }
+
+    private String address() {
+        return request == null ? null : clientAddress.of(request);
     }
 
     private String who() {

@@ -47,7 +47,7 @@ class PackageRulesTest {
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "knowledge", "lifecycle", "chat", "agent")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget")
                 .check(PARLEY);
     }
 }
