@@ -17,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Articles in PostgreSQL. Every change writes the article's new version into {@code kb_article_version}
@@ -33,6 +35,10 @@ public class Articles {
 
     /** What an upsert did. */
     public enum Outcome { added, changed, unchanged }
+
+    /** What an upsert did to which article. */
+    record Upserted(long id, Outcome outcome) {
+    }
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -76,10 +82,22 @@ public class Articles {
         return found.get(0);
     }
 
-    /** The article as the index needs it, or null when it is deleted or not published. */
-    Article publishedOrNull(long id) {
-        List<Article> found = query("select " + COLUMNS + " from kb_article where id = ? and deleted_at is null and published", id);
-        return found.isEmpty() ? null : found.get(0);
+    /** Those of these articles that are published, by id: what the index needs after they changed. */
+    Map<Long, Article> publishedAmong(List<Long> ids) {
+        Map<Long, Article> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from kb_article where id = any(?) and deleted_at is null and published")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Article a = read(rs);
+                    out.put(a.id(), a);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("articles not read: " + e.getMessage(), e);
+        }
     }
 
     public Article create(Article.Draft draft, String by) {
@@ -158,7 +176,7 @@ public class Articles {
      * Adds or updates the article an import names by {@code key}, on the import's connection (its
      * transaction): unchanged content writes nothing. The caller notifies once per batch.
      */
-    Outcome upsert(Connection c, String key, Article.Draft d, boolean publish, String by) throws SQLException {
+    Upserted upsert(Connection c, String key, Article.Draft d, boolean publish, String by) throws SQLException {
         Article current = null;
         try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + ", deleted_at from kb_article where external_key = ? for update")) {
             ps.setString(1, key);
@@ -176,14 +194,14 @@ public class Articles {
         if (current == null) {
             long id = insert(c, key, wanted, publish, by);
             version(c, id, Article.Change.imported, by);
-            return Outcome.added;
+            return new Upserted(id, Outcome.added);
         }
         if (wanted.sameAs(current)) {
-            return Outcome.unchanged;
+            return new Upserted(current.id(), Outcome.unchanged);
         }
         write(c, current.id(), wanted, publish, by);
         version(c, current.id(), Article.Change.imported, by);
-        return Outcome.changed;
+        return new Upserted(current.id(), Outcome.changed);
     }
 
     private record Update(Article.Draft draft, boolean published, Article.Change change) {
@@ -264,7 +282,7 @@ public class Articles {
         }
     }
 
-    /** Delivered at commit to every instance: an article id, or {@code *} for many (an import). */
+    /** Delivered at commit to every instance: article ids (comma-separated), or {@code *} for everything. */
     static void notifyChange(Connection c, String payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
             ps.setString(1, ChangeFeed.KNOWLEDGE_CHANNEL);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,8 @@ public class ImportJobs {
     static final int KEPT = 20;
     /** Rejections listed one by one in a report; beyond that they are only counted. */
     static final int MAX_LISTED = 1000;
+    /** A NOTIFY payload is at most 8000 bytes. */
+    private static final int MAX_PAYLOAD = 7000;
 
     /** A file of an import: its name (which says its kind) and where its bytes are. */
     public record Upload(String name, Path file) {
@@ -170,15 +173,21 @@ public class ImportJobs {
 
     private void store(Job job, List<ImportParser.Item> batch, boolean publish) throws SQLException {
         Map<Articles.Outcome, Integer> counts = new HashMap<>();
+        StringJoiner changedIds = new StringJoiner(",");
         try (Connection c = articles.connection()) {
             c.setAutoCommit(false);
             try {
                 for (ImportParser.Item item : batch) {
                     boolean pub = item.draft().published() != null ? item.draft().published() : publish;
-                    counts.merge(articles.upsert(c, item.key(), item.draft(), pub, job.by), 1, Integer::sum);
+                    Articles.Upserted done = articles.upsert(c, item.key(), item.draft(), pub, job.by);
+                    counts.merge(done.outcome(), 1, Integer::sum);
+                    if (done.outcome() != Articles.Outcome.unchanged) {
+                        changedIds.add(Long.toString(done.id()));
+                    }
                 }
-                if (counts.getOrDefault(Articles.Outcome.added, 0) + counts.getOrDefault(Articles.Outcome.changed, 0) > 0) {
-                    Articles.notifyChange(c, "*");
+                if (changedIds.length() > 0) {
+                    // the batch's ids (about 1.5 KB for 200): every index updates those articles, not all of them
+                    Articles.notifyChange(c, changedIds.length() <= MAX_PAYLOAD ? changedIds.toString() : "*");
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,22 +47,20 @@ public class KnowledgeIndex implements ChangeFeed.Listener {
 
     @Override
     public void knowledgeChanged(String payload) {
-        if ("*".equals(payload)) {
-            rebuildInBackground();
-            return;
-        }
-        long id;
+        List<Long> ids = new ArrayList<>();
         try {
-            id = Long.parseLong(payload);
+            for (String id : payload.split(",")) {
+                ids.add(Long.parseLong(id.strip()));
+            }
         } catch (NumberFormatException e) {
-            rebuildInBackground();
+            rebuildInBackground(); // "*": everything
             return;
         }
         worker.execute(() -> {
             try {
-                index.put(id, articles.publishedOrNull(id));
+                index.put(ids, articles.publishedAmong(ids));
             } catch (RuntimeException e) {
-                LOG.warnf("article %d not reindexed (rebuilding everything instead): %s", id, e.getMessage());
+                LOG.warnf("articles %s not reindexed (rebuilding everything instead): %s", payload, e.getMessage());
                 rebuildInBackground();
             }
         });

@@ -83,16 +83,19 @@ final class SearchIndex implements Closeable {
         }
     }
 
-    /** Replaces one article's passages; {@code article} null removes them (deleted or unpublished). */
-    synchronized void put(long id, Article article) {
+    /** Replaces these articles' passages; an id without an article (deleted or unpublished) loses them. */
+    synchronized void put(Collection<Long> ids, Map<Long, Article> published) {
         try {
-            Term key = new Term("article", Long.toString(id));
-            boolean had = count(key) > 0;
-            writer.deleteDocuments(key);
-            if (article != null) {
-                writer.addDocuments(documents(article));
+            for (long id : ids) {
+                Term key = new Term("article", Long.toString(id));
+                boolean had = count(key) > 0;
+                writer.deleteDocuments(key);
+                Article article = published.get(id);
+                if (article != null) {
+                    writer.addDocuments(documents(article));
+                }
+                articles += (article != null ? 1 : 0) - (had ? 1 : 0);
             }
-            articles += (article != null ? 1 : 0) - (had ? 1 : 0);
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
