@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * chunking, title boost and BM25 as the running server, with its default settings.
  *
  * <pre>./mvnw -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.parley.knowledge.RetrievalBench \
- *     -Dexec.args="docs/knowledge/demo-shop src/test/resources/knowledge/retrieval-set.tsv"</pre>
+ *     -Dparley.kb.folder=docs/knowledge/demo-shop -Dparley.kb.questions=src/test/resources/knowledge/retrieval-set.tsv</pre>
+ * (system properties, not {@code exec.args}: those would reach the build's own exec execution too)
  */
 public final class RetrievalBench {
 
@@ -95,8 +96,9 @@ public final class RetrievalBench {
     }
 
     public static void main(String[] args) throws IOException {
-        Path folder = Path.of(args.length > 0 ? args[0] : "docs/knowledge/demo-shop");
-        Path set = Path.of(args.length > 1 ? args[1] : "src/test/resources/knowledge/retrieval-set.tsv");
+        Path folder = Path.of(args.length > 0 ? args[0] : System.getProperty("parley.kb.folder", "docs/knowledge/demo-shop"));
+        Path set = Path.of(args.length > 1 ? args[1]
+                : System.getProperty("parley.kb.questions", "src/test/resources/knowledge/retrieval-set.tsv"));
         for (Recall r : measure(load(folder), set).values()) {
             System.out.println(r);
             r.misses().forEach(m -> System.out.println("  missed at 1: " + m));
