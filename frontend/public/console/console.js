@@ -274,6 +274,7 @@ function appendMessage(m) {
   head.append(el('span', 'who', m.role === 'agent' ? (m.author || 'Agent') : m.role), el('time', 'time', when(m.at)));
   div.append(head, el('div', 'text', m.text));
   if (m.role === 'assistant') div.append(answerMeta(m));
+  if (m.passages?.length) div.append(passagesUsed(m));
   box.append(div);
   box.scrollTop = box.scrollHeight;
 }
@@ -329,6 +330,20 @@ function whyButton(seq) {
     }
   });
   return button;
+}
+
+// The knowledge-base passages the answer was given (the transcript's, not the live frames'), cited ones marked.
+function passagesUsed(m) {
+  const cited = new Set((m.sources || []).map((s) => s.id));
+  const box = el('details', 'passages');
+  box.append(el('summary', null, `Passages used (${m.passages.length}${cited.size ? `, ${cited.size} cited` : ''})`));
+  for (const p of m.passages) {
+    const item = el('div', `passage${cited.has(p.articleId) ? ' cited' : ''}`);
+    item.append(el('strong', null, `${p.title} #${p.chunk + 1}`), el('span', 'chip source', `score ${p.score.toFixed(2)}`),
+      el('div', 'text', p.text));
+    box.append(item);
+  }
+  return box;
 }
 
 function streamStart(f) {

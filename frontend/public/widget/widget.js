@@ -12,13 +12,13 @@ const TEXT = {
     open: 'Open chat', close: 'Close chat', human: 'Talk to a person', offline: 'Connection lost. Reconnecting… Messages you send now go out when it is back.',
     typing: 'is typing…', support: 'Support', rate: 'How did we do?', rateSend: 'Rate', comment: 'Comment (optional)', unread: 'unread messages',
     connecting: 'connecting…', online: 'online', reconnecting: 'reconnecting…', newChat: 'New chat', newChatTitle: 'Start a new conversation',
-    retry: 'Retry', interrupted: '(interrupted)', slowDown: 'Too many messages at once. Yours is kept and sent again by itself shortly.',
+    retry: 'Retry', interrupted: '(interrupted)', sources: 'Sources', slowDown: 'Too many messages at once. Yours is kept and sent again by itself shortly.',
     ai: 'AI-generated', about: 'About this AI assistant' },
   zh: { title: '在线客服', greeting: '您好！请问有什么可以帮您？', placeholder: '请输入您的问题…', send: '发送',
     open: '打开聊天', close: '关闭聊天', human: '转人工', offline: '连接已断开，正在重连…现在发送的消息会在恢复后送达。',
     typing: '正在输入…', support: '客服', rate: '请为本次服务评分', rateSend: '提交', comment: '留言（可选）', unread: '条未读消息',
     connecting: '连接中…', online: '在线', reconnecting: '重连中…', newChat: '新对话', newChatTitle: '开始新的对话',
-    retry: '重试', interrupted: '（已中断）', slowDown: '发送太频繁了。您的消息已保留，稍后会自动重新发送。',
+    retry: '重试', interrupted: '（已中断）', sources: '来源', slowDown: '发送太频繁了。您的消息已保留，稍后会自动重新发送。',
     ai: 'AI 生成', about: '关于 AI 助手' },
 };
 
@@ -62,6 +62,8 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .msg.error { color: #b91c1c; }
 .msg .retry { margin-left: 6px; border: 1px solid currentColor; background: none; border-radius: 999px; font-size: 12px; padding: 1px 8px; cursor: pointer; }
 .typing { padding: 0 14px 4px; font-size: 12px; color: var(--muted); font-style: italic; }
+.sources { display: block; margin-top: 6px; font-size: 12px; color: var(--muted); white-space: normal; }
+.sources a { color: var(--c); margin-left: 6px; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0 12px 8px; }
 .chip { border: 1px solid var(--c); color: var(--c); background: var(--bg); border-radius: 999px; padding: 3px 10px; font-size: 13px; cursor: pointer; }
 .rating { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 8px 12px; border-top: 1px solid var(--line); font-size: 13px; }
@@ -228,6 +230,18 @@ export function mount(options, base) {
     textOf(b).textContent = f.text;
     if (f.role === 'agent' && !b.querySelector('.author')) b.prepend(el('span', 'author', f.author || t.support));
   }
+  // The articles an answer cites (answer.end's sources), as links under it; only http(s) addresses become links.
+  function showSources(b, list) {
+    b.querySelector('.sources')?.remove();
+    if (!list?.length) return;
+    const box = el('span', 'sources', `${t.sources}:`);
+    for (const s of list.slice(0, 5)) {
+      const link = /^https?:\/\//i.test(s.url || '') ? el('a', '', s.title) : el('span', '', ` ${s.title}`);
+      if (link.tagName === 'A') Object.assign(link, { href: s.url, target: '_blank', rel: 'noopener noreferrer' });
+      box.append(link);
+    }
+    b.append(box);
+  }
   function showChips(list) {
     chips.replaceChildren(...(list || []).slice(0, 4).map((s) => {
       const c = el('button', 'chip', s);
@@ -253,6 +267,7 @@ export function mount(options, base) {
     }
     if (f.role === 'assistant') {
       if (f.aiGenerated) labelAi(b);
+      showSources(b, f.sources);
       showChips(f.suggestions);
       b.classList.toggle('incomplete', Boolean(f.incomplete)); // cut short: Retry (on its error) resends the turn
       b.dataset.note = t.interrupted;

@@ -26,6 +26,7 @@ import java.util.Set;
 public class ConsoleGate implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(ConsoleGate.class);
+    private static final String UPLOADS = "/api/knowledge/imports";
     private static final Set<HttpMethod> CHANGES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     void filters(@Observes Filters filters) {
@@ -39,7 +40,8 @@ public class ConsoleGate implements HttpUpgradeCheck {
                     Problems.send(rc.response(), 403, "Forbidden", "Agent actions are accepted only from Parley's own console.");
                     return;
                 }
-                if (!path.equals("/j_security_check") && hasBody(request) && !json(request.getHeader("Content-Type"))) {
+                if (!path.equals("/j_security_check") && hasBody(request) && !json(request.getHeader("Content-Type"))
+                        && !(path.equals(UPLOADS) && multipart(request.getHeader("Content-Type")))) {
                     Problems.send(rc.response(), 415, "Unsupported Media Type", "Send the body as application/json.");
                     return;
                 }
@@ -86,6 +88,11 @@ public class ConsoleGate implements HttpUpgradeCheck {
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader("Content-Length");
         return (length != null && !length.equals("0")) || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** The knowledge import takes files (multipart); the Origin check above still applies to it. */
+    private static boolean multipart(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
     }
 
     private static boolean json(String contentType) {

@@ -33,6 +33,11 @@ public record CallStats(String source, String provider, String model, String req
         return new CallStats("cache", provider, model, requestId, null, null, null, null, null, firstTokenMs, totalMs);
     }
 
+    /** An offline answer made from a knowledge-base article ({@code source: kb}). */
+    public static CallStats knowledge(Integer firstTokenMs, Integer totalMs) {
+        return new CallStats("kb", "offline", "knowledge", null, null, null, null, null, null, firstTokenMs, totalMs);
+    }
+
     public static CallStats offline(Integer firstTokenMs, Integer totalMs) {
         return new CallStats("offline", "offline", "rules", null, null, null, null, null, null, firstTokenMs, totalMs);
     }

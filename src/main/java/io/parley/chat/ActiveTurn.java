@@ -1,5 +1,6 @@
 package io.parley.chat;
 
+import io.parley.answer.Grounding;
 import io.parley.conversation.Message;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -23,6 +24,8 @@ final class ActiveTurn {
     final boolean lastAnswerUnsure;
     /** This answer is unsure too: its text is replaced by a clarifying question. */
     volatile boolean clarify;
+    /** What the knowledge base found for the customer's message (what the answer may cite). */
+    volatile Grounding grounding = Grounding.NONE;
 
     ActiveTurn(long answerId, UUID conversationId, Message customer, DeltaCoalescer deltas, boolean lastAnswerUnsure) {
         this.lastAnswerUnsure = lastAnswerUnsure;

@@ -134,6 +134,8 @@ public class Frames {
             }
             f.put("handoff", Boolean.TRUE.equals(m.handoff)).put("source", m.source).put("provider", m.provider)
                     .put("model", m.model);
+            // the articles the answer cites, for the customer to open: always present on answers, often empty
+            f.set("sources", json.valueToTree(m.sources == null ? List.of() : m.sources));
             if (m.isIncomplete()) {
                 f.put("incomplete", true).put("state", m.state.wire()); // incomplete (stream broke) or interrupted (server stopped)
             }

@@ -15,6 +15,7 @@ import io.parley.llm.AnswerInterruptedException;
 import io.parley.llm.Accounting;
 import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
+import io.parley.knowledge.Knowledge;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -53,6 +54,8 @@ public class TurnService {
     private final Accounting accounting;
     @jakarta.inject.Inject
     TurnTelemetry telemetry;
+    @jakarta.inject.Inject
+    Knowledge knowledge;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
@@ -121,9 +124,10 @@ public class TurnService {
         }
         ActiveTurn t = new ActiveTurn(reserved, conversationId, customer, deltas(conversationId, customer.msgId),
                 Clarification.lastAnswerUnsure(accepted.history(), chat.lowConfidence()));
+        t.grounding = knowledge.ground(customer.text);
         active.put(reserved, t);
         t.subscription = router.answer(new ModelRouter.Turn(conversationId, customer.msgId, customer.seq, customer.text,
-                        session.locale(), accepted.history(), accepted.priority()))
+                        session.locale(), accepted.history(), accepted.priority(), t.grounding))
                 .subscribe().with(LogFields.turn(customer.msgId, conversationId, (AnswerEvent event) -> onEvent(t, event)),
                         LogFields.turn(customer.msgId, conversationId, (Throwable failure) -> onFailure(t, failure)));
     }
@@ -245,6 +249,8 @@ public class TurnService {
         m.provider = s.provider();
         m.model = s.model();
         m.usage = s.usage();
+        m.sources = Knowledge.sources(t.grounding, s.source(), a.answer());
+        m.passages = Knowledge.passagesUsed(t.grounding, s.source());
         store(t, m, attempt, errorText, 0);
     }
 

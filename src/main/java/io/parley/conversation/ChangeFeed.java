@@ -34,6 +34,8 @@ public class ChangeFeed {
     static final String TYPING_CHANNEL = "parley_typing";
     /** The business's intents or examples changed (no payload): every instance reloads them and retrains. */
     public static final String INTENTS_CHANNEL = "parley_intents";
+    /** A knowledge-base article changed (payload: its id, or {@code *} for many): every instance updates its search index. */
+    public static final String KNOWLEDGE_CHANNEL = "parley_knowledge";
 
     /** Told of every message stored by any instance, and of every (re)connection of the feed. */
     public interface Listener {
@@ -47,6 +49,10 @@ public class ChangeFeed {
 
         /** Some instance changed the business's intents or examples (committed). */
         default void intentsChanged() {
+        }
+
+        /** Some instance changed a knowledge-base article (its id) or many of them ({@code *}), committed. */
+        default void knowledgeChanged(String payload) {
         }
     }
 
@@ -118,6 +124,7 @@ public class ChangeFeed {
                     s.execute("LISTEN " + TurnSql.CHANNEL);
                     s.execute("LISTEN " + TYPING_CHANNEL);
                     s.execute("LISTEN " + INTENTS_CHANNEL);
+                    s.execute("LISTEN " + KNOWLEDGE_CHANNEL);
                     s.execute("select pg_advisory_lock(" + instance.key() + ")");
                 }
                 backoff = 250;
@@ -137,6 +144,8 @@ public class ChangeFeed {
                             dispatchTyping(n.getParameter());
                         } else if (INTENTS_CHANNEL.equals(n.getName())) {
                             listeners.forEach(Listener::intentsChanged);
+                        } else if (KNOWLEDGE_CHANNEL.equals(n.getName())) {
+                            listeners.forEach(l -> l.knowledgeChanged(n.getParameter()));
                         } else {
                             dispatch(n.getParameter());
                         }

@@ -1,6 +1,8 @@
 package io.parley.conversation;
 
 import io.parley.answer.EntityValue;
+import io.parley.answer.Passage;
+import io.parley.answer.Source;
 import io.parley.answer.Usage;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
@@ -79,6 +81,14 @@ public class Message extends PanacheEntityBase {
 
     /** What a system message announces (see {@link SystemNotice}). */
     public String kind;
+
+    /** The knowledge-base articles the answer cites (sent on {@code answer.end}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<Source> sources;
+
+    /** The passages the answer was given (for the agents' transcript). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<Passage> passages;
 
     /** The instance streaming this answer (see {@link Instance}). */
     public Long owner;

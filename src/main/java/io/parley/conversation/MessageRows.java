@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.answer.EntityValue;
 import io.parley.answer.ModelAttempt;
+import io.parley.answer.Passage;
+import io.parley.answer.Source;
 import io.parley.answer.Usage;
 import io.parley.privacy.PersonalData;
 import io.parley.privacy.Vault;
@@ -23,11 +25,11 @@ final class MessageRows {
 
     static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, intent_source, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
-            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind, sealed, sealed_key";
+            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind, sealed, sealed_key, sources, passages";
     /** The answer's fields, in the order {@link #bindAnswer} binds them. */
     static final String ANSWER_FIELDS = "intent, intent_source, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
-            + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id";
-    static final String ANSWER_VALUES = "?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+            + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, sources, passages";
+    static final String ANSWER_VALUES = "?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb";
     /** A model attempt's row, as {@code insert ... select} so that an answer's statement can embed it. */
     static final String ATTEMPT = "insert into llm_call (conversation_id, turn, reply_to, tier, provider, model, attempt, outcome, "
             + "http_status, error_message, request_id, first_token_ms, total_ms, prompt_tokens, completion_tokens, cache_hit_tokens, "
@@ -37,6 +39,10 @@ final class MessageRows {
     private static final TypeReference<List<EntityValue>> ENTITIES = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Source>> SOURCES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Passage>> PASSAGES = new TypeReference<>() {
     };
 
     private final ObjectMapper json;
@@ -77,7 +83,10 @@ final class MessageRows {
         ps.setString(i++, m.source);
         ps.setString(i++, m.provider);
         ps.setString(i++, m.model);
-        return bindUsage(ps, i, m.usage == null ? new Usage() : m.usage);
+        i = bindUsage(ps, i, m.usage == null ? new Usage() : m.usage);
+        ps.setString(i++, m.sources == null || m.sources.isEmpty() ? null : toJson(m.sources));
+        ps.setString(i++, m.passages == null || m.passages.isEmpty() ? null : toJson(m.passages));
+        return i;
     }
 
     static int bindUsage(PreparedStatement ps, int i, Usage u) throws SQLException {
@@ -152,6 +161,8 @@ final class MessageRows {
                 m.owner = (Long) rs.getObject("owner");
                 m.author = rs.getString("author");
                 m.kind = rs.getString("kind");
+                m.sources = fromJson(rs.getString("sources"), SOURCES);
+                m.passages = fromJson(rs.getString("passages"), PASSAGES);
                 list.add(m);
             }
         }

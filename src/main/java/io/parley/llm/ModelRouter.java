@@ -5,6 +5,7 @@ import io.parley.answer.ModelAttempt;
 import io.parley.answer.StructuredAnswer;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
+import io.parley.answer.Grounding;
 
 import io.parley.actions.ActionTurns;
 import io.parley.conversation.HistoryItem;
@@ -48,10 +49,24 @@ public class ModelRouter {
 
     /** What the router needs to know about a turn. */
     public record Turn(UUID conversationId, String turn, long customerSeq, String text, String locale,
-                       List<HistoryItem> history, boolean priority) {
+                       List<HistoryItem> history, boolean priority, Grounding grounding) {
 
+        public Turn {
+            grounding = grounding == null ? Grounding.NONE : grounding;
+        }
+
+        /** A turn without the knowledge base. */
+        public Turn(UUID conversationId, String turn, long customerSeq, String text, String locale, List<HistoryItem> history,
+                    boolean priority) {
+            this(conversationId, turn, customerSeq, text, locale, history, priority, Grounding.NONE);
+        }
+
+        /**
+         * An opening question the answer cache may serve and keep: not one answered from articles, whose
+         * citations point at this turn's passages and whose text must follow the articles as they change.
+         */
         boolean opening() {
-            return history.size() == 1;
+            return history.size() == 1 && grounding.passages().isEmpty();
         }
 
         ActionTurns.Ref ref() {
@@ -163,7 +178,7 @@ public class ModelRouter {
             LOG.infof("request_id=%s conversation=%s resolution=\"over the model budget (parley.limits.model-calls-per-conversation): answered offline\"",
                     turn.turn(), turn.conversationId());
             accounting.overBudget();
-            return offline.stream(turn.text(), turn.locale(), turn.ref()); // an answer still, not an error: the rules and the knowledge base
+            return offline.stream(turn.text(), turn.locale(), turn.ref(), turn.grounding()); // an answer still, not an error: the rules, the actions and the knowledge base
         }
         return Multi.createFrom().<AnswerEvent>emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()))
                 .onTermination().invoke(() -> budget.release(turn.conversationId(), turn.turn()));
@@ -176,7 +191,7 @@ public class ModelRouter {
         }
         Link link = tier.chain().get(index);
         if (link.offline()) {
-            Cancellable rules = offline.stream(turn.text(), turn.locale(), turn.ref()).subscribe().with(out::emit, out::fail, out::complete);
+            Cancellable rules = offline.stream(turn.text(), turn.locale(), turn.ref(), turn.grounding()).subscribe().with(out::emit, out::fail, out::complete);
             out.onTermination(rules::cancel);
             return;
         }
@@ -250,7 +265,7 @@ public class ModelRouter {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
                 fallbackText(turn));
         Unmasking masks = Unmasking.of(tier.mask());
-        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), masks::mask));
+        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), turn.grounding(), masks::mask));
         messages.addAll(steps.messages()); // the tool calls and results of this turn's earlier steps
         ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools(),
                 steps.toolChoice());

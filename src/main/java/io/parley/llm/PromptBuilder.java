@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.answer.Grounding;
 import io.parley.conversation.HistoryItem;
+import io.parley.conversation.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -65,14 +67,31 @@ public class PromptBuilder {
     }
 
     public List<ChatRequest.Msg> messages(List<HistoryItem> history) {
-        return messages(history, UnaryOperator.identity());
+        return messages(history, Grounding.NONE, UnaryOperator.identity());
     }
 
-    /** The request's messages, each stored text passed through {@code mask} (personal details out) first. */
-    public List<ChatRequest.Msg> messages(List<HistoryItem> history, UnaryOperator<String> mask) {
-        List<ChatRequest.Msg> out = new ArrayList<>(history.size() + 1);
+    /**
+     * The request's messages: the stable system prompt, the history, and, when the business has a
+     * knowledge base, the passages found for the latest customer message as a second system message
+     * placed just before that message. Placed there, everything before it (the system prompt and the
+     * earlier turns) is the same prefix as in the previous request, so the provider's prompt cache
+     * still hits; only the passages and the new message are new. Each stored text passes through
+     * {@code mask} (personal details out) first.
+     */
+    public List<ChatRequest.Msg> messages(List<HistoryItem> history, Grounding grounding, UnaryOperator<String> mask) {
+        List<ChatRequest.Msg> out = new ArrayList<>(history.size() + 2);
         out.add(new ChatRequest.Msg("system", systemPrompt));
-        for (HistoryItem m : history) {
+        int lastCustomer = -1;
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).role() == Role.CUSTOMER) {
+                lastCustomer = i;
+            }
+        }
+        for (int i = 0; i < history.size(); i++) {
+            HistoryItem m = history.get(i);
+            if (i == lastCustomer && grounding.enabled()) {
+                out.add(new ChatRequest.Msg("system", KnowledgePrompt.of(grounding)));
+            }
             switch (m.role()) {
                 case CUSTOMER -> out.add(new ChatRequest.Msg("user", mask.apply(m.text())));
                 case ASSISTANT -> out.add(new ChatRequest.Msg("assistant", mask.apply(m.text())));

@@ -8,6 +8,7 @@ import io.parley.actions.ActionTurns;
 import io.parley.answer.EntityValue;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
+import io.parley.answer.Grounding;
 import io.parley.answer.StructuredAnswer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +48,8 @@ public class OfflineEngine {
 
     private static final Logger LOG = Logger.getLogger(OfflineEngine.class);
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
+    /** The confidence an article's answer reports at least: above the clarifying threshold, it is not a guess. */
+    static final double ARTICLE_CONFIDENCE = 0.8;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private final Rules rules;
@@ -153,21 +156,34 @@ public class OfflineEngine {
     }
 
     /**
-     * The offline answer as a stream: head first, then the words with a short pause, then the whole. When
-     * an action is configured for the intent and the message carries its required arguments, the answer
-     * comes from the action's result instead (a change is proposed, to be confirmed by the customer).
+     * The offline answer as a stream: head first, then the words with a short pause, then the whole.
+     * Without a conversation (tests of the rules alone): never calls an action nor reads the knowledge base.
      */
-    public Multi<AnswerEvent> stream(String text, String locale, ActionTurns.Ref ref) {
+    public Multi<AnswerEvent> stream(String text, String locale) {
+        return stream(text, locale, null, Grounding.NONE);
+    }
+
+    /**
+     * As {@link #stream(String, String)}, for a turn of a conversation. When an action is configured for the
+     * intent and the message carries its required arguments, the answer comes from the action's result (a
+     * change is proposed, to be confirmed by the customer). Otherwise, when the knowledge base's best article
+     * covers the question well enough ({@link Grounding#confident()}), that article answers ({@code source: kb}),
+     * unless the customer asks for a person or names an order (the rules handle those).
+     */
+    public Multi<AnswerEvent> stream(String text, String locale, ActionTurns.Ref ref, Grounding grounding) {
         return Multi.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            StructuredAnswer a = answer(text, locale);
+            StructuredAnswer rules = answer(text, locale);
             // the first action configured for the intent whose required arguments the message carries
-            for (Action action : actions == null || ref == null ? List.<Action>of() : actions.actions().forIntent(a.intent())) {
-                ObjectNode arguments = arguments(action, a.entities(), text);
+            for (Action action : actions == null || ref == null ? List.<Action>of() : actions.actions().forIntent(rules.intent())) {
+                ObjectNode arguments = arguments(action, rules.entities(), text);
                 if (arguments != null) {
-                    return actions.offline(ref, action, arguments, language(text, locale), a.intent(), a.entities());
+                    return actions.offline(ref, action, arguments, language(text, locale), rules.intent(), rules.entities());
                 }
             }
+            boolean fromArticle = grounding.confident() && grounding.best() != null && !rules.handoff()
+                    && rules.entities().stream().noneMatch(e -> e.type().equals("order_id") || e.type().equals("tracking_number"));
+            StructuredAnswer a = fromArticle ? fromArticle(rules, grounding, language(text, locale)) : rules;
             List<AnswerEvent> events = new ArrayList<>();
             events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
             for (String piece : pieces(a.answer())) {
@@ -181,14 +197,9 @@ public class OfflineEngine {
             }
             return head.onCompletion().switchTo(() -> {
                 int total = (int) ((System.nanoTime() - started) / 1_000_000);
-                return Multi.createFrom().item(new AnswerEvent.Done(a, CallStats.offline(0, total)));
+                return Multi.createFrom().item(new AnswerEvent.Done(a, fromArticle ? CallStats.knowledge(0, total) : CallStats.offline(0, total)));
             });
         });
-    }
-
-    /** Without a conversation (tests of the rules alone): never calls an action. */
-    public Multi<AnswerEvent> stream(String text, String locale) {
-        return stream(text, locale, null);
     }
 
     /**
@@ -208,6 +219,13 @@ public class OfflineEngine {
             }
         }
         return out;
+    }
+
+    /** The article's answer; the intent stays the classifier's, not unsure: the article does answer it. */
+    private static StructuredAnswer fromArticle(StructuredAnswer rules, Grounding grounding, String language) {
+        List<String> suggestions = List.of(language.equals("zh") ? "转人工客服" : "Talk to a person");
+        return new StructuredAnswer(rules.intent(), Math.max(rules.confidence(), ARTICLE_CONFIDENCE), rules.entities(), "neutral", false,
+                suggestions, KnowledgeAnswer.text(grounding.best(), language));
     }
 
     /** Words (with their trailing space) for Latin text, two characters at a time for Chinese. */
