@@ -245,7 +245,7 @@ class KnowledgeApiTest {
     static byte[] zip(Path folder) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes); var files = Files.list(folder)) {
-            for (Path f : files.sorted().toList()) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 zip.putNextEntry(new ZipEntry("demo-shop/" + f.getFileName()));
                 zip.write(Files.readAllBytes(f));
                 zip.closeEntry();
