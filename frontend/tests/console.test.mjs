@@ -51,6 +51,7 @@ try {
   await agent.waitForFunction((m) => document.querySelector('#transcript')?.textContent.includes(m), marker);
   assert.equal(await agent.textContent('#conv-status'), 'Waiting');
   assert.ok(await agent.locator('#transcript .line.assistant .chip.intent').count() >= 1, 'answers show their intent');
+  assert.equal(await agent.locator('#transcript .why').count(), 0, '"Why?" (the model calls behind an answer) is for admins');
 
   // take over with the keyboard: the customer is told a person joined
   await agent.keyboard.press('t');
