@@ -4,6 +4,7 @@
 // text, never as HTML.
 import { ParleySocket, newId } from '../js/parley-client.js';
 import { el, enterSubmits } from '../js/dom.js';
+import { whyButton } from './trace.js';
 
 const $ = (sel) => document.querySelector(sel);
 const PAGE_SIZE = 25;
@@ -301,35 +302,8 @@ function answerMeta(m) {
   if (tokens || timing) meta.append(el('span', 'chip cost', [tokens, timing].filter(Boolean).join(' · ')));
   if (m.state && m.state !== 'complete') meta.append(el('span', 'chip warn', m.state));
   if (m.handoff) meta.append(el('span', 'chip warn', 'asked for a person'));
-  if (state.me && state.me.role === 'admin' && m.seq) meta.append(whyButton(m.seq));
+  if (state.me && state.me.role === 'admin' && m.seq) meta.append(whyButton(() => `/api/conversations/${state.selected}/messages/${m.seq}/trace`, api));
   return meta;
-}
-
-// "Why did the bot say this": the answer's model calls and what it was given (admins only)
-function whyButton(seq) {
-  const button = el('button', 'why', 'Why?');
-  button.type = 'button';
-  button.title = 'The model calls behind this answer';
-  button.addEventListener('click', async () => {
-    const line = button.closest('.line');
-    line.querySelector('.trace')?.remove();
-    const box = el('div', 'trace');
-    line.append(box);
-    try {
-      const t = await api(`/api/conversations/${state.selected}/messages/${seq}/trace`);
-      const items = t.calls.map((c) => el('li', null, [`#${c.attempt} ${c.provider} · ${c.model}`, c.outcome,
-        c.requestId && `request ${c.requestId}`, c.promptVersion && `prompt ${c.promptVersion}`,
-        c.totalMs != null && `${c.totalMs} ms`].filter(Boolean).join(' · ')));
-      if (!items.length) items.push(el('li', null, `no model call: answered by ${t.source || 'the assistant'}`));
-      for (const [name, used] of Object.entries(t.sources)) items.push(el('li', null, `${name}: ${used.length ? used.map((u) => JSON.stringify(u)).join('; ') : 'none'}`));
-      const list = el('ul');
-      list.append(...items);
-      box.append(list);
-    } catch (e) {
-      box.textContent = e.message;
-    }
-  });
-  return button;
 }
 
 // The knowledge-base passages the answer was given (the transcript's, not the live frames'), cited ones marked.

@@ -88,11 +88,7 @@ public class Vault {
         Path file = Path.of(config.keyFile()).toAbsolutePath();
         try {
             if (!Files.exists(file)) {
-                byte[] key = new byte[32];
-                random.nextBytes(key);
-                SecretFile.write(file, "1:" + Base64.getEncoder().encodeToString(key) + "\n");
-                Arrays.fill(key, (byte) 0);
-                LOG.infof("generated the personal-data key in %s (for several instances set PARLEY_PRIVACY_KEYS on all)", file);
+                generate(file);
             }
             long stamp = Files.getLastModifiedTime(file).toMillis() ^ Files.size(file);
             if (ring == null || stamp != fileStamp) {
@@ -105,6 +101,27 @@ public class Vault {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the personal-data key file " + file, e);
+        }
+    }
+
+    /**
+     * Writes a first key, unless another instance sharing the data folder just did: the key goes to a
+     * private temporary file that is then hard-linked into place, which fails if the file exists, so
+     * two instances starting at once never end up with different keys.
+     */
+    private void generate(Path file) throws IOException {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        Path tmp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(random.nextLong()) + ".tmp");
+        SecretFile.write(tmp, "1:" + Base64.getEncoder().encodeToString(key) + "\n");
+        Arrays.fill(key, (byte) 0);
+        try {
+            Files.createLink(file, tmp);
+            LOG.infof("generated the personal-data key in %s (for several instances set PARLEY_PRIVACY_KEYS on all)", file);
+        } catch (java.nio.file.FileAlreadyExistsException another) {
+            // another instance wrote it first: use that one
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
