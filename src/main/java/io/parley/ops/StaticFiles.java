@@ -1,7 +1,10 @@
 package io.parley.ops;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,12 +25,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Caching of Parley's own files (frontend/public, served from META-INF/resources): every page,
+ * Serves Parley's own files (frontend/public, in META-INF/resources) from memory: every page,
  * {@code /widget.js} and the modules they load carry an entity tag made from their content and
  * {@code Cache-Control: no-cache}, so a browser (or a site embedding the widget) keeps its copy but
  * asks each time whether it is still current: a 304 costs one small round trip, and a new version
- * after an upgrade is seen at once. Vert.x's own caching headers (a day, immutable) are switched off
- * in application.properties; compression is Quarkus's ({@code quarkus.http.enable-compression}).
+ * after an upgrade (or a file changed on disk in dev and tests) is seen at once. Vert.x's static
+ * handler (a day, immutable, and a copy of each file in a temporary folder) only answers what this
+ * does not: folders without their slash. Text is gzipped by {@code quarkus.http.enable-compression}.
  */
 @ApplicationScoped
 public class StaticFiles {
@@ -37,10 +41,10 @@ public class StaticFiles {
     /** Below WidgetGate (100): its origin check and CORS headers come first, a 304 carries them too. */
     private static final int PRIORITY = 50;
 
-    /** One entry per shipped file: bounded by what the build put in META-INF/resources. */
+    /** One entry per shipped file (about 250 KB in all): bounded by what the build put in META-INF/resources. */
     private final Map<String, Tag> tags = new ConcurrentHashMap<>();
 
-    private record Tag(long modified, long size, String etag) {
+    private record Tag(long modified, long size, String etag, byte[] body) {
     }
 
     void filters(@Observes Filters filters) {
@@ -55,17 +59,29 @@ public class StaticFiles {
             rc.next();
             return;
         }
-        String etag = etag(path.endsWith("/") ? path + "index.html" : path);
-        if (etag == null) {
+        String file = path.endsWith("/") ? path + "index.html" : path;
+        Tag tag = tag(file);
+        if (tag == null) {
             rc.next();
             return;
         }
-        rc.response().putHeader("ETag", etag).putHeader("Cache-Control", "no-cache");
-        if (matches(rc.request().getHeader("If-None-Match"), etag)) {
-            rc.response().setStatusCode(304).end();
+        HttpServerResponse response = rc.response().putHeader("ETag", tag.etag()).putHeader("Cache-Control", "no-cache");
+        if (matches(rc.request().getHeader("If-None-Match"), tag.etag())) {
+            response.setStatusCode(304).end();
             return;
         }
-        rc.next();
+        String type = MimeMapping.getMimeTypeForFilename(file);
+        type = type == null ? "application/octet-stream" : type;
+        boolean text = type.startsWith("text/") || type.endsWith("javascript") || type.endsWith("json") || type.endsWith("+xml");
+        response.putHeader("Content-Type", text ? type + ";charset=UTF-8" : type);
+        if (!text) {
+            response.putHeader("Content-Encoding", "identity"); // images and fonts are compressed already
+        }
+        if (method == HttpMethod.HEAD) {
+            response.putHeader("Content-Length", String.valueOf(tag.body().length)).end();
+        } else {
+            response.end(Buffer.buffer(tag.body()));
+        }
     }
 
     static boolean matches(String ifNoneMatch, String etag) {
@@ -82,8 +98,8 @@ public class StaticFiles {
         return false;
     }
 
-    /** The entity tag of a shipped file, or null when the path is not one (a folder, an API, nothing). */
-    String etag(String path) {
+    /** A shipped file with its entity tag, or null when the path is not one (a folder, an API, nothing). */
+    private Tag tag(String path) {
         URL url = Thread.currentThread().getContextClassLoader().getResource(ROOT + path);
         if (url == null) {
             return null;
@@ -95,7 +111,7 @@ public class StaticFiles {
                     return null;
                 }
                 // a file inside the packaged jar never changes while it runs: hash it once
-                return tags.computeIfAbsent(path, p -> new Tag(0, 0, hash(url))).etag();
+                return tags.computeIfAbsent(path, p -> read(url, 0, 0));
             }
             if ("file".equals(url.getProtocol())) {
                 Path file = Path.of(url.toURI());
@@ -106,10 +122,10 @@ public class StaticFiles {
                 long size = Files.size(file);
                 Tag known = tags.get(path);
                 if (known == null || known.modified() != modified || known.size() != size) {
-                    known = new Tag(modified, size, hash(url));
+                    known = read(url, modified, size);
                     tags.put(path, known);
                 }
-                return known.etag();
+                return known;
             }
             return null;
         } catch (IOException | URISyntaxException | RuntimeException e) {
@@ -118,12 +134,12 @@ public class StaticFiles {
         }
     }
 
-    /** Weak: the same tag stands for the plain and the compressed body. */
-    private static String hash(URL url) {
+    /** The tag is weak: it stands for the plain and the compressed body alike. */
+    private static Tag read(URL url, long modified, long size) {
         try (InputStream in = url.openStream()) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest(in.readAllBytes());
-            return "W/\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+            byte[] body = in.readAllBytes();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            return new Tag(modified, size, "W/\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"", body);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + url, e);
         } catch (NoSuchAlgorithmException e) {
