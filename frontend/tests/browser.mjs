@@ -24,7 +24,7 @@ export async function assertAccessible(page, what, selector) {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async (sel) => (await window.axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ['violations'] })).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), selector);
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 8).map((n) => n.target.join(' ')).join(' | ')}`), selector);
   if (violations.length) throw new Error(`accessibility of ${what}:\n  ${violations.join('\n  ')}`);
 }
 
