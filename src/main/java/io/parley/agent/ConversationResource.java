@@ -48,9 +48,12 @@ public class ConversationResource {
     private final SecurityIdentity identity;
 
     private final ChatConfig chat;
+    private final CustomerPanel customers;
 
-    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat) {
+    ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
+                         CustomerPanel customers) {
         this.chat = chat;
+        this.customers = customers;
         this.transcripts = transcripts;
         this.handoff = handoff;
         this.accounts = accounts;
@@ -62,6 +65,14 @@ public class ConversationResource {
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
         return transcripts.get(id);
+    }
+
+    @GET
+    @Path("/customer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The customer panel: site, verified identity, language, first seen, their other conversations")
+    public CustomerPanel.Customer customer(@PathParam("id") UUID id) {
+        return customers.of(id);
     }
 
     @POST
