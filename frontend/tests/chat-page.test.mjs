@@ -2,7 +2,7 @@
 // and entities arrive first on the wire but the customer sees only the answer text; the conversation
 // is back after a reload. Run: node tests/chat-page.test.mjs http://127.0.0.1:8080
 import assert from 'node:assert/strict';
-import { launch, baseUrl } from './browser.mjs';
+import { launch, baseUrl, assertAccessible, assertFits } from './browser.mjs';
 
 const base = baseUrl();
 const browser = await launch();
@@ -13,9 +13,14 @@ try {
   // every frame the page receives, to check the structured answer it was given; and a way to add one
   const frames = [];
   let toPage;
+  let oldLimit = false; // a page that believes the limit is higher than the server's (an older client)
   await page.routeWebSocket(/\/ws\/chat$/, (ws) => {
     const server = ws.connectToServer();
-    server.onMessage((m) => { frames.push(JSON.parse(m)); ws.send(m); });
+    server.onMessage((m) => {
+      const f = JSON.parse(m);
+      frames.push(f);
+      ws.send(oldLimit && f.type === 'ready' ? JSON.stringify({ ...f, maxTextChars: 100000 }) : m);
+    });
     toPage = (frame) => ws.send(JSON.stringify(frame));
   });
   const frame = async (test) => {
@@ -64,14 +69,18 @@ try {
   const answer = await first.locator('.text').textContent();
   assert.match(answer, /AB1234567/);
   assert.equal(answer, end.text);
+  assert.equal(await first.locator('.author').textContent(), 'AAssistant', 'an avatar and who answers');
   assert.equal(await first.locator('.ai').textContent(), 'AI-generated', 'every answer is labelled as AI-generated');
-  assert.equal(await first.textContent(), `AI-generated${answer}`, 'the bubble shows only the label and the answer text');
+  // when it was said, and that the offline engine said it (no model is configured in the tests)
+  assert.match(await first.locator('.foot').textContent(), /^\d{1,2}:\d\d( [AP]M)? · Automatic reply: our assistant is offline right now$/);
+  assert.equal(await first.textContent(), `AAssistantAI-generated${answer}${await first.locator('.foot').textContent()}`, 'nothing else in the bubble');
   assert.equal(await page.locator(inShadow('.chip.intent, .chip.entity, .meta')).count(), 0);
   assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id|confidence/);
   const lengths = await page.evaluate(() => window.__lengths);
   const partial = new Set(lengths.filter((n) => n > 0 && n < answer.length));
   assert.ok(partial.size >= 3, `the answer should appear piece by piece, saw lengths ${[...new Set(lengths)]}`);
-  assert.equal(await page.locator(inShadow('.msg.customer')).first().textContent(), 'where is my order AB1234567?');
+  assert.equal(await page.locator(inShadow('.msg.customer .text')).first().textContent(), 'where is my order AB1234567?');
+  await assertAccessible(page, 'the chat page');
 
   await page.fill(inShadow('textarea'), '我的订单 AB1234567 到哪了');
   await page.click(inShadow('.composer button[type=submit]'));
@@ -80,6 +89,9 @@ try {
   const second = await frame((f) => f.type === 'answer.end' && f.turn === turn2);
   assert.ok(second.intent, 'the second answer is structured too');
   assert.match(await answers.nth(1).locator('.text').textContent(), /订单 AB1234567/);
+  // the visitor wrote in Chinese: the conversation's language wins over the browser's
+  assert.equal(await page.textContent(inShadow('.composer button[type=submit]')), '发送');
+  assert.equal(await page.getAttribute(inShadow('textarea'), 'placeholder'), '请输入您的问题…');
 
   // a suggestion chip (of the latest answer) sends its text
   const suggestion = page.locator(inShadow('.chips .chip')).first();
@@ -87,7 +99,7 @@ try {
   assert.ok(second.suggestions.includes(suggested), `${suggested} is one of the latest answer's suggestions`);
   await suggestion.click();
   await answered(3);
-  assert.equal(await page.locator(inShadow('.msg.customer')).nth(2).textContent(), suggested);
+  assert.equal(await page.locator(inShadow('.msg.customer .text')).nth(2).textContent(), suggested);
   const turn3 = await turnOf(suggested);
   assert.ok((await frame((f) => f.type === 'answer.end' && f.turn === turn3)).intent, 'the third answer is structured too');
 
@@ -109,6 +121,16 @@ try {
   assert.equal(await page.inputValue(inShadow('textarea')), 'dingdan');
   await page.fill(inShadow('textarea'), '');
 
+  // a message over the limit is not sent: the page says why and keeps every character of it
+  const long = `${'很长的消息'.repeat(800)}!`;
+  await page.fill(inShadow('textarea'), long);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(inShadow('.notice:not([hidden])'));
+  assert.match(await page.textContent(inShadow('.notice')), /4001.*4000/);
+  assert.equal(await page.inputValue(inShadow('textarea')), long);
+  assert.equal(await page.locator(inShadow('.msg.customer')).count(), 3);
+  await page.fill(inShadow('textarea'), '');
+
   // close the tab, come back: the whole conversation is there, in order, with its structure on the wire
   const texts = inShadow('.log .msg:not(.system):not(.greeting) .text');
   const before = await page.locator(texts).allTextContents();
@@ -122,14 +144,62 @@ try {
   assert.equal((await frame((f) => f.type === 'message' && f.role === 'assistant')).intent, 'order_status');
   assert.doesNotMatch(await page.locator(inShadow('.panel')).innerText(), /order_status|order_id/);
 
+  // a page that thinks the limit is higher sends it: the server refuses it, the bubble says "not sent" (never
+  // a pending bubble forever) and the text comes back into the box
+  oldLimit = true;
+  await page.reload();
+  await page.waitForSelector(inShadow('.status.online'));
+  await page.fill(inShadow('textarea'), long);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(inShadow('.msg.customer.failed'));
+  assert.equal(await page.locator(inShadow('.msg.customer.pending')).count(), 0);
+  assert.equal(await page.inputValue(inShadow('textarea')), long);
+  assert.match(await page.textContent(inShadow('.notice')), /4001/);
+  oldLimit = false;
+
   // New chat: a conversation of its own, greeted
   const token = await page.evaluate(() => localStorage.getItem('parley.token'));
-  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.locator(inShadow('button.new')).click();
   await page.waitForSelector(inShadow('.msg.greeting'));
   await page.waitForSelector(inShadow('.status.online'));
   assert.equal(await page.locator(inShadow('.msg.customer')).count(), 0);
   assert.notEqual(await page.evaluate(() => localStorage.getItem('parley.token')), token);
-  console.log('chat page: streamed, structured (on the wire only) and resumed OK');
+
+  // a visitor whose browser speaks Chinese, on a phone: every word in Chinese, nothing internal, the offline
+  // notice, a placeholder that fits
+  const zh = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })).newPage();
+  zh.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
+  await zh.goto(`${base}/`);
+  await zh.waitForSelector(inShadow('.status.online'));
+  assert.equal(await zh.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await zh.textContent(inShadow('.msg.greeting')), '您好！请问有什么可以帮您？');
+  assert.deepEqual(await zh.locator(inShadow('.head button')).allTextContents(), ['转人工', '新对话']);
+  assert.equal(await zh.textContent(inShadow('.composer button[type=submit]')), '发送');
+  const fits = await zh.evaluate(() => {
+    const ta = document.querySelector('parley-chat').shadowRoot.querySelector('textarea');
+    const cs = getComputedStyle(ta);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+    return ctx.measureText(ta.placeholder).width <= ta.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  });
+  assert.ok(fits, 'the placeholder fits the box on a phone');
+  await zh.fill(inShadow('textarea'), '我的订单 AB1234567 到哪了');
+  await zh.keyboard.press('Enter');
+  const zhAnswer = zh.locator(inShadow('.msg.assistant:not(.greeting):not(.streaming)'));
+  await zhAnswer.waitFor();
+  assert.match(await zhAnswer.locator('.foot').textContent(), /自动回复：智能助手暂时离线/);
+  assert.match(await zhAnswer.locator('.author').textContent(), /智能助手/);
+  const shown = await zh.locator(inShadow('.panel')).innerText();
+  assert.doesNotMatch(shown, /order_status|order_id|confidence|intent|offline\b|source|model/i);
+  const chrome = (await zh.locator(inShadow('.head, .composer, .author, .foot')).allInnerTexts()).join(' ').replace('Parley', '');
+  assert.equal(chrome.match(/[A-Za-z]{3,}/g), null, `no English in the page's own words: ${chrome}`);
+  await assertFits(zh, 'the chat page at 390 px');
+  await assertAccessible(zh, 'the chat page in Chinese on a phone');
+  // the explicit debug mode shows the internals (for whoever tunes the bot), only there
+  await zh.goto(`${base}/?debug`);
+  await zh.waitForSelector(inShadow('.debug .chip.intent'));
+  assert.match(await zh.textContent(inShadow('.debug')), /order_status \d+%order_id: AB1234567/);
+  console.log('chat page: streamed, structured (on the wire only), resumed, in Chinese, over-long messages kept OK');
 } finally {
   await browser.close();
 }

@@ -3,7 +3,7 @@
 // customer's next message arrive live, resolve, see the rating.
 // Run: PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. node tests/console.test.mjs URL
 import assert from 'node:assert/strict';
-import { launch, baseUrl } from './browser.mjs';
+import { launch, baseUrl, assertAccessible, assertFits } from './browser.mjs';
 
 const base = baseUrl();
 const user = process.env.PARLEY_AGENT_USER;
@@ -11,7 +11,7 @@ const password = process.env.PARLEY_AGENT_PASSWORD;
 const marker = `parcel-${Date.now().toString(36)}`;
 const browser = await launch();
 try {
-  const agent = await (await browser.newContext()).newPage();
+  const agent = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   const customer = await (await browser.newContext()).newPage();
   for (const p of [agent, customer]) p.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
 
@@ -25,10 +25,21 @@ try {
   await agent.fill('#password', 'not-the-password');
   await agent.click('#signin button[type=submit]');
   await agent.waitForFunction(() => document.querySelector('#signin-error').textContent.includes('Wrong'));
+  await assertAccessible(agent, 'the sign-in form');
   await agent.fill('#password', password);
   await agent.press('#password', 'Enter');
   await agent.waitForSelector('#live.online');
   assert.match(await agent.textContent('#me'), /Cora/);
+
+  // the name customers see is the account's display name: the console says so, and it can be changed
+  assert.match(await agent.getAttribute('#me', 'title'), /Customers see you as “Cora”/);
+  await agent.click('#open-account');
+  await agent.fill('#name-form [name=displayName]', 'Cora Lin');
+  await agent.click('#name-form button[type=submit]');
+  await agent.waitForFunction(() => document.querySelector('#name-form .error').textContent.includes('customers now see “Cora Lin”'));
+  await agent.click('#account-dialog form[method=dialog] button');
+  assert.match(await agent.textContent('#me'), /Cora Lin \(agent\)/);
+  const titleBefore = await agent.title();
 
   // a customer starts a conversation; the agent watches the Waiting tab for it
   await customer.goto(`${base}/`);
@@ -46,6 +57,10 @@ try {
   await customer.locator('button.human').click();
   await customer.waitForSelector('.msg.system[data-kind="handoff_requested"]');
   await agent.waitForFunction(() => document.querySelectorAll('#conversations .row').length === 1);
+  // a new waiting conversation: a chime, the count in the title, a waiting timer in its SLA colour
+  await agent.waitForFunction(() => Number(document.body.dataset.chimes || 0) >= 1);
+  assert.match(await agent.title(), /^\(\d+\) Parley — agent console$/, `title was "${titleBefore}" before`);
+  assert.match(await agent.textContent('#conversations .row .wait.sla-ok'), /^0:\d\d$/);
   await agent.keyboard.press('Escape');
   await agent.keyboard.press('j'); // open the first conversation from the keyboard
   await agent.waitForFunction((m) => document.querySelector('#transcript')?.textContent.includes(m), marker);
@@ -58,13 +73,43 @@ try {
   await agent.waitForFunction(() => document.querySelector('#conv-status').textContent === 'With agent');
   const joined = customer.locator('.msg.system[data-kind="agent_joined"]');
   await joined.waitFor();
-  assert.match(await joined.textContent(), /Cora from our support team has joined/);
+  assert.match(await joined.textContent(), /Cora Lin from our support team has joined/);
+
+  // the customer panel: where from (the chat page's site), who (an anonymous visitor), nothing linked
+  assert.match(await agent.textContent('#customer'), new RegExp(`From${base}Identityanonymous visitorLanguageen`));
+  assert.equal(await agent.textContent('#past'), 'Not linked (anonymous)');
+  await assertAccessible(agent, 'the console with a conversation open');
+
+  // a small laptop and a phone: nothing sideways, every control on screen, list → transcript → details
+  await agent.setViewportSize({ width: 1024, height: 768 });
+  await assertFits(agent, 'the console at 1024 px');
+  assert.ok((await agent.locator('#transcript').boundingBox()).width >= 600, 'the transcript keeps its width at 1024 px');
+  await agent.click('#show-details');
+  await agent.waitForSelector('#customer', { state: 'visible' });
+  await assertFits(agent, 'the customer panel at 1024 px');
+  await agent.click('#hide-details');
+  await agent.setViewportSize({ width: 390, height: 844 });
+  await assertFits(agent, 'a conversation at 390 px');
+  assert.ok(await agent.isVisible('#transcript') && await agent.isVisible('#reply') && await agent.isVisible('#signout'));
+  assert.equal(await agent.isVisible('#conversations'), false, 'one view at a time on a phone');
+  await agent.click('#show-details');
+  await assertFits(agent, 'the customer panel at 390 px');
+  assert.ok(await agent.isVisible('#customer'));
+  await agent.click('#hide-details');
+  await agent.click('#back');
+  await assertFits(agent, 'the list at 390 px');
+  assert.ok(await agent.isVisible('#conversations') && await agent.isVisible('#q'));
+  await agent.click('#tabs [data-status="agent"]'); // taken over: it is under "With agent" now
+  await agent.click('#conversations .row');
+  await agent.waitForSelector('#transcript', { state: 'visible' });
+  await assertAccessible(agent, 'the console at 390 px');
+  await agent.setViewportSize({ width: 1440, height: 900 });
 
   // the agent types (the customer sees it) and replies with Enter
   await agent.focus('#reply');
   await agent.keyboard.type('Sorry to hear that! ');
   await customer.waitForSelector('parley-chat .typing');
-  assert.match(await customer.textContent('parley-chat .typing'), /Cora is typing/);
+  assert.match(await customer.textContent('parley-chat .typing'), /Cora Lin is typing/);
   await agent.keyboard.type('I am sending a replacement today.');
   await agent.dispatchEvent('#reply', 'keydown', { key: 'Enter', isComposing: true }); // an IME choosing characters: no send
   assert.equal(await agent.inputValue('#reply'), 'Sorry to hear that! I am sending a replacement today.');
@@ -72,7 +117,7 @@ try {
   const reply = customer.locator('.msg.agent');
   await reply.waitFor();
   assert.equal(await reply.locator('.text').textContent(), 'Sorry to hear that! I am sending a replacement today.');
-  assert.equal(await reply.locator('.author').textContent(), 'Cora');
+  assert.equal(await reply.locator('.author .name').textContent(), 'Cora Lin');
   await customer.waitForSelector('parley-chat .typing', { state: 'hidden' }); // the indicator goes with the message
 
   // the agent's connection drops: the console says so, reconnects by itself and watches the conversation again
@@ -87,6 +132,7 @@ try {
   await customer.keyboard.press('Enter');
   await agent.waitForFunction(() => [...document.querySelectorAll('#transcript .line.customer .text')]
     .some((t) => t.textContent === 'Thank you, that is great'));
+  assert.equal(await agent.isHidden('#customer-typing'), true, 'the message ends "Customer is typing…" at once');
   await customer.waitForTimeout(300);
   assert.equal(await customer.locator('.msg.assistant:not(.greeting)').count(), 1, 'the bot stays silent while an agent has the conversation');
 

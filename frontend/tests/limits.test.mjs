@@ -43,7 +43,7 @@ try {
   await page.waitForFunction(() => document.querySelector('parley-chat').shadowRoot
     .querySelectorAll('.msg.assistant:not(.greeting):not(.streaming)').length === 4, null, { timeout: 60_000 });
   assert.equal(await notice.count(), 0, 'the notice goes once the message is stored');
-  assert.deepEqual(await page.locator(inShadow('.msg.customer')).allTextContents(), texts);
+  assert.deepEqual(await page.locator(inShadow('.msg.customer .text')).allTextContents(), texts);
   const echoes = frames.filter((f) => f.type === 'message' && f.role === 'customer' && f.id === refused.turn);
   assert.equal(echoes.length, 1, 'the refused message is stored once, under its own id');
   console.log('limits: refused message kept, noticed, sent again and answered OK');

@@ -2,7 +2,7 @@
 // from Parley (another origin). Run: DEMO_URL=http://127.0.0.1:PORT node tests/widget.test.mjs PARLEY_URL
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { launch, baseUrl } from './browser.mjs';
+import { launch, baseUrl, assertAccessible } from './browser.mjs';
 
 const parley = baseUrl();
 const demo = process.env.DEMO_URL.replace(/\/$/, '');
@@ -86,12 +86,15 @@ try {
   const answer = page.locator('parley-chat .msg.assistant:not(.streaming):not(.greeting)').first();
   await answer.waitFor();
   assert.match(await answer.textContent(), /AB1234567/);
+  // the widget says when the offline engine answered, as the README promises
+  assert.match(await answer.locator('.foot').textContent(), /Automatic reply: our assistant is offline right now/);
+  await assertAccessible(page, 'the widget, open, with an answer', 'parley-chat');
   const chip = page.locator('parley-chat .chip').first();
   const suggestion = await chip.textContent();
   await chip.click();
   await page.waitForFunction((n) => document.querySelector('parley-chat').shadowRoot
     .querySelectorAll('.msg.assistant:not(.streaming):not(.greeting)').length === n, 2);
-  assert.equal(await page.locator('parley-chat .msg.customer').nth(1).textContent(), suggestion);
+  assert.equal(await page.locator('parley-chat .msg.customer .text').nth(1).textContent(), suggestion);
 
   // answers never become markup
   await page.keyboard.type('<img src=x onerror="window.__owned=1"> hello');
@@ -132,7 +135,7 @@ try {
   await page.locator('parley-chat .launcher').click();
   await page.waitForFunction(() => document.querySelector('parley-chat').shadowRoot
     .querySelectorAll('.msg.assistant:not(.streaming):not(.greeting)').length === 4);
-  const texts = await page.locator('parley-chat .msg.customer').allTextContents();
+  const texts = await page.locator('parley-chat .msg.customer .text').allTextContents();
   assert.equal(texts.filter((t) => t === 'typed while offline').length, 1, `delivered exactly once: ${texts}`);
 
   // Escape closes and gives focus back; an answer arriving while closed counts as unread

@@ -4,6 +4,10 @@
 // text, never as HTML.
 import { ParleySocket, newId } from '../js/parley-client.js';
 import { el, enterSubmits } from '../js/dom.js';
+import { waitTimer, waitingCount, alertToggles } from './alerts.js';
+import { showCustomer } from './customer.js';
+import { accountDialogs } from './accounts.js';
+import { appendMessage, appendAction, streamStart, streamDelta, setAnswerExtras } from './transcript.js';
 import { whyButton } from './trace.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -79,6 +83,19 @@ $('#signout').addEventListener('click', async () => {
   showSignIn();
 });
 
+// the name customers see is the account's display name: say so next to it
+function showMe() {
+  $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
+  $('#me').title = `Customers see you as “${state.me.displayName}” (change it in My account)`;
+  $('#name-form [name=displayName]').value = state.me.displayName;
+}
+
+// On narrow screens one view shows at a time (console.css): the list, a conversation, or its customer panel.
+function setView(view) {
+  $('#app').dataset.view = view;
+  $('#show-details').setAttribute('aria-expanded', String(view === 'details'));
+}
+
 async function start() {
   try {
     state.me = await api('/api/agents/me');
@@ -87,7 +104,7 @@ async function start() {
   }
   $('#signin').hidden = true;
   $('#app').hidden = false;
-  $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
+  showMe();
   $('#open-agents').hidden = state.me.role !== 'admin';
   $('#open-intents').hidden = state.me.role !== 'admin';
   $('#open-dashboard').hidden = state.me.role !== 'admin';
@@ -116,7 +133,7 @@ function onFrame(f) {
       if (f.seq > state.lastSeq) {
         appendMessage(f);
         state.lastSeq = f.seq;
-        if (f.role === 'system' || f.role === 'agent') hideTyping();
+        if (f.role === 'system' || f.role === 'agent' || f.role === 'customer') hideTyping(); // the message ends the typing
         if (f.role === 'system') refreshDetail();
       }
       break;
@@ -162,7 +179,11 @@ async function refreshList() {
   p.set('page', state.page);
   p.set('size', PAGE_SIZE);
   let data;
-  try { data = await api(`/api/inbox?${p}`); } catch (e) { $('#action-error').textContent = e.message; return; }
+  try {
+    const waitingNow = api('/api/inbox?status=waiting_agent&size=1'); // all waiting, whatever the filters
+    data = await api(`/api/inbox?${p}`);
+    waitingCount((await waitingNow).total);
+  } catch (e) { $('#action-error').textContent = e.message; return; }
   state.rows = data.items;
   state.total = data.total;
   let all = 0;
@@ -191,6 +212,7 @@ function rowElement(r) {
   if (r.lastIntent) top.append(el('span', 'chip intent', r.lastIntent));
   if (r.rating) top.append(el('span', 'chip rating', `★ ${r.rating}`));
   if (r.agentName) top.append(el('span', 'chip agent', r.agentName));
+  if (r.status === 'waiting_agent' && r.waitingSince) top.append(waitTimer(r.waitingSince));
   top.append(el('time', 'time', short(r.updatedAt)));
   li.append(top, el('div', 'preview', r.lastText || '(no messages yet)'));
   li.addEventListener('click', () => select(r.id));
@@ -217,6 +239,7 @@ $('#next').addEventListener('click', () => { state.page += 1; refreshList(); });
 
 async function select(id) {
   state.selected = id;
+  setView('conversation');
   state.lastSeq = 0;
   document.querySelectorAll('#conversations .row').forEach((r) => r.setAttribute('aria-selected', String(r.dataset.id === id)));
   $('#transcript').replaceChildren();
@@ -262,80 +285,10 @@ async function refreshDetail() {
     return li;
   }));
   $('#history').replaceChildren(...t.history.map((h) => el('li', null, `${when(h.at)}: ${h.from} → ${h.to} (${h.actor})`)));
+  api(`/api/conversations/${id}/customer`).then((customer) => {
+    if (state.selected === id) showCustomer(customer, $('#customer'), $('#past'), select);
+  }, () => { /* the transcript is there; the panel stays as it was */ });
   return t;
-}
-
-function appendMessage(m) {
-  const box = $('#transcript');
-  if (box.querySelector(`[data-seq="${m.seq}"]`)) return;
-  const div = el('div', `line ${m.role}`);
-  div.dataset.seq = m.seq;
-  if (m.role === 'customer') div.dataset.msg = m.id;
-  const head = el('div', 'line-head');
-  head.append(el('span', 'who', m.role === 'agent' ? (m.author || 'Agent') : m.role), el('time', 'time', when(m.at)));
-  div.append(head, el('div', 'text', m.text));
-  if (m.role === 'assistant') div.append(answerMeta(m));
-  if (m.passages?.length) div.append(passagesUsed(m));
-  box.append(div);
-  box.scrollTop = box.scrollHeight;
-}
-
-// An action call of the bot's (look-up, refund request), under the customer message whose turn made it.
-function appendAction(a) {
-  const div = el('div', `line action ${a.outcome === 'ok' ? '' : 'failed'}`);
-  const head = el('div', 'line-head');
-  head.append(el('span', 'who', `action ${a.action}${a.changes ? ' (changes)' : ''}`), el('time', 'time', when(a.at)));
-  const status = [a.outcome, a.httpStatus && `HTTP ${a.httpStatus}`, `${a.durationMs} ms`].filter(Boolean).join(' · ');
-  div.append(head, el('div', 'text', `${a.arguments} → ${status}`), el('div', 'meta', a.summary || ''));
-  const customer = [...document.querySelectorAll('#transcript [data-msg]')].find((d) => d.dataset.msg === a.turn);
-  const after = customer?.nextElementSibling?.classList.contains('assistant') ? customer.nextElementSibling : customer;
-  if (after) after.after(div); else $('#transcript').append(div);
-}
-
-function answerMeta(m) {
-  const meta = el('div', 'meta');
-  if (m.intent) meta.append(el('span', 'chip intent', `${m.intent}${typeof m.confidence === 'number' ? ` ${Math.round(m.confidence * 100)}%` : ''}`));
-  for (const e of m.entities || []) meta.append(el('span', 'chip entity', `${e.type}: ${e.value}`));
-  if (m.source) meta.append(el('span', 'chip source', [m.source, m.provider, m.model].filter(Boolean).join(' · ')));
-  const tokens = m.promptTokens != null ? `${m.promptTokens}+${m.completionTokens ?? 0} tokens` : null;
-  const timing = m.firstTokenMs != null ? `first token ${m.firstTokenMs} ms, total ${m.totalMs} ms` : null;
-  if (tokens || timing) meta.append(el('span', 'chip cost', [tokens, timing].filter(Boolean).join(' · ')));
-  if (m.state && m.state !== 'complete') meta.append(el('span', 'chip warn', m.state));
-  if (m.handoff) meta.append(el('span', 'chip warn', 'asked for a person'));
-  if (state.me && state.me.role === 'admin' && m.seq) meta.append(whyButton(() => `/api/conversations/${state.selected}/messages/${m.seq}/trace`, api));
-  return meta;
-}
-
-// The knowledge-base passages the answer was given (the transcript's, not the live frames'), cited ones marked.
-function passagesUsed(m) {
-  const cited = new Set((m.sources || []).map((s) => s.id));
-  const box = el('details', 'passages');
-  box.append(el('summary', null, `Passages used (${m.passages.length}${cited.size ? `, ${cited.size} cited` : ''})`));
-  for (const p of m.passages) {
-    const item = el('div', `passage${cited.has(p.articleId) ? ' cited' : ''}`);
-    item.append(el('strong', null, `${p.title} #${p.chunk + 1}`), el('span', 'chip source', `score ${p.score.toFixed(2)}`),
-      el('div', 'text', p.text));
-    box.append(item);
-  }
-  return box;
-}
-
-function streamStart(f) {
-  let div = document.querySelector(`[data-turn="${CSS.escape(f.turn)}"]`);
-  if (!div) {
-    div = el('div', 'line assistant streaming');
-    div.dataset.turn = f.turn;
-    div.append(el('div', 'line-head', 'assistant (answering…)'), el('div', 'text', ''));
-    $('#transcript').append(div);
-  }
-}
-
-function streamDelta(f) {
-  const div = document.querySelector(`[data-turn="${CSS.escape(f.turn)}"]`);
-  if (div) {
-    div.querySelector('.text').textContent += f.text;
-    $('#transcript').scrollTop = $('#transcript').scrollHeight;
-  }
 }
 
 async function act(path) {
@@ -344,6 +297,12 @@ async function act(path) {
   await refreshDetail();
   refreshList();
 }
+$('#back').addEventListener('click', () => setView('list'));
+$('#show-details').addEventListener('click', () => setView('details'));
+$('#hide-details').addEventListener('click', () => setView('conversation'));
+alertToggles($('#alert-sound'), $('#alert-title'));
+setView('list');
+
 $('#take').addEventListener('click', () => act('take').then(() => $('#reply').focus()));
 $('#handback').addEventListener('click', () => act('hand-back'));
 $('#resolve').addEventListener('click', () => act('resolve'));
@@ -408,50 +367,10 @@ document.addEventListener('keydown', (e) => {
   if (keys[e.key] && (state.selected || ['/', 'j', 'k', 'ArrowDown', 'ArrowUp'].includes(e.key))) { e.preventDefault(); keys[e.key](); }
 });
 
-// ---- accounts -----------------------------------------------------------------------------------
+// ---- accounts (accounts.js) --------------------------------------------------------------------
 
-async function loadAgents() {
-  const agents = await api('/api/agents');
-  $('#agents').replaceChildren(...agents.map((a) => {
-    const tr = el('tr');
-    tr.append(el('td', null, a.username), el('td', null, a.displayName), el('td', null, a.role), el('td', null, when(a.lastSeenAt) || '—'));
-    // disabling ends the account's sessions at once (every instance) and stops it signing in
-    const access = el('td');
-    if (a.username !== state.me.username) {
-      const toggle = el('button', null, a.disabled ? 'Enable' : 'Disable');
-      toggle.type = 'button';
-      toggle.addEventListener('click', async () => {
-        await api(`/api/agents/${encodeURIComponent(a.username)}/status`, { method: 'PUT', body: JSON.stringify({ disabled: !a.disabled }) });
-        await loadAgents();
-      });
-      access.append(toggle);
-    }
-    tr.append(access);
-    return tr;
-  }));
-}
-$('#open-agents').addEventListener('click', async () => { await loadAgents(); $('#agents-dialog').showModal(); });
-$('#new-agent').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.target;
-  const error = form.querySelector('.error');
-  error.textContent = '';
-  try {
-    await api('/api/agents', { method: 'POST', body: JSON.stringify(Object.fromEntries(new FormData(form))) });
-    form.reset();
-    await loadAgents();
-  } catch (err) { error.textContent = err.message; }
-});
-$('#open-account').addEventListener('click', () => $('#account-dialog').showModal());
-$('#password-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.target;
-  const error = form.querySelector('.error');
-  try {
-    await api('/api/agents/me/password', { method: 'PUT', body: JSON.stringify(Object.fromEntries(new FormData(form))) });
-    form.reset();
-    error.textContent = 'Password changed.';
-  } catch (err) { error.textContent = err.message; }
-});
+setAnswerExtras((m) => (state.me && state.me.role === 'admin' && m.seq
+  ? whyButton(() => `/api/conversations/${state.selected}/messages/${m.seq}/trace`, api) : null));
+accountDialogs({ api, me: () => state.me, renamed: (me) => { state.me = me; showMe(); } });
 
 start();

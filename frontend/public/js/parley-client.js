@@ -112,6 +112,7 @@ export class ParleyClient extends ParleySocket {
     this.lastSeq = 0;          // highest seq received on this page: resume asks for what came after it
     this.pending = new Map();  // id -> text, sent but not yet acknowledged by its stored echo
     this.ready = false;
+    this.maxTextChars = 4000;  // the server's limit, as its `ready` frame says
   }
 
   get token() { return localStorage.getItem(`${this.storageKey}.token`); }
@@ -167,6 +168,7 @@ export class ParleyClient extends ParleySocket {
         if (this.conversationId && this.conversationId !== f.conversationId) this.lastSeq = 0;
         this.conversationId = f.conversationId;
         this.token = f.token;
+        if (f.maxTextChars) this.maxTextChars = f.maxTextChars;
         this.ready = true;
         this.attempt = 0;
         this.emit('status', { online: true });
@@ -192,6 +194,13 @@ export class ParleyClient extends ParleySocket {
           // not stored: the same message (same id, so never twice) goes again when the server said it may
           const retry = () => { if (this.ready && this.pending.has(f.turn)) this.sendFrame({ type: 'message', id: f.turn, text: this.pending.get(f.turn) }); };
           setTimeout(retry, Math.max(250, f.retryAfterMs || 1000));
+        }
+        if ((f.code === 'too_large' || f.code === 'bad_frame') && f.turn && this.pending.has(f.turn)) {
+          // refused for good: never resent after a reconnect; the page gets the text back to shorten it
+          const unsentText = this.pending.get(f.turn);
+          this.pending.delete(f.turn);
+          this.emit('error', { ...f, unsentText });
+          break;
         }
         this.emit('error', f);
         break;

@@ -91,6 +91,25 @@ public class AgentAccounts implements AgentPresence {
         return a;
     }
 
+    /** The name customers see ("Cora from our support team has joined", the author of replies). */
+    @Transactional
+    public Agent rename(String username, String displayName) {
+        String name = displayName == null ? "" : displayName.strip();
+        if (name.isEmpty() || name.length() > 60 || !io.parley.chat.FrameInput.storable(name)) {
+            throw ParleyException.badInput("displayName: 1 to 60 characters; customers see it.");
+        }
+        Agent a = byUsername(username).orElseThrow();
+        a.displayName = name;
+        return a;
+    }
+
+    /** The name customers see now: an agent may change it while their console is connected. */
+    @Transactional
+    public String displayName(Agent agent) {
+        Agent now = Agent.findById(agent.id);
+        return now == null ? agent.displayName : now.displayName;
+    }
+
     @Transactional
     public void changePassword(String username, String current, String replacement) {
         Agent a = byUsername(username).orElseThrow();

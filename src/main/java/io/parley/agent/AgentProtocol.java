@@ -130,7 +130,7 @@ public class AgentProtocol {
         UUID id = conversationId(frame);
         Agent agent = connection.userData().get(AGENT);
         if (FrameInput.typingAllowed(connection) && lifecycle.holder(id).filter(agent.id::equals).isPresent()) {
-            hub.typing(id, true, agent.displayName);
+            hub.typing(id, true, accounts.displayName(agent));
         }
     }
 
@@ -148,7 +148,7 @@ public class AgentProtocol {
             throw ParleyException.badInput(FrameInput.STORABLE_RULE);
         }
         Agent agent = connection.userData().get(AGENT);
-        Lifecycle.Change change = handoff.reply(id, agent.id, agent.displayName, msgId.asText(), text.strip());
+        Lifecycle.Change change = handoff.reply(id, agent.id, accounts.displayName(agent), msgId.asText(), text.strip());
         if (change.notice() == null) {
             // the same id again: nothing new stored; tell this console it is done
             hub.send(connection, json.createObjectNode().put("type", "ack").put("id", msgId.asText()).toString());

@@ -38,6 +38,9 @@ public class AgentResource {
     public record PasswordChange(String current, String replacement) {
     }
 
+    public record NameChange(String displayName) {
+    }
+
     public record AccountStatus(Boolean disabled) {
     }
 
@@ -79,6 +82,16 @@ public class AgentResource {
         guard.renew(exchange.getCurrent(), username, ended);
         consoles.checkSessions();
         return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/me/name")
+    @Operation(summary = "Change the signed-in agent's display name: the name customers see when the agent joins and replies")
+    public AgentView rename(NameChange change) {
+        if (change == null) {
+            throw ParleyException.badInput("Send {\"displayName\": ...}.");
+        }
+        return AgentView.of(accounts.rename(identity.getPrincipal().getName(), change.displayName()));
     }
 
     @POST

@@ -62,17 +62,20 @@ public class ConversationResource {
     private final AnswerCorrections corrections;
     private final AuditTrail audit;
     private final ClientAddress address;
+    private final CustomerPanel customers;
 
     @Context
     HttpServerRequest request;
 
     ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
-                         AnswerTraces traces, AnswerCorrections corrections, AuditTrail audit, ClientAddress address) {
+                         AnswerTraces traces, AnswerCorrections corrections, AuditTrail audit, ClientAddress address,
+                         CustomerPanel customers) {
         this.audit = audit;
         this.address = address;
         this.chat = chat;
         this.traces = traces;
         this.corrections = corrections;
+        this.customers = customers;
         this.transcripts = transcripts;
         this.handoff = handoff;
         this.accounts = accounts;
@@ -105,6 +108,14 @@ public class ConversationResource {
     public Response correct(@PathParam("id") UUID id, @PathParam("seq") long seq, AnswerCorrections.Correction correction) {
         corrections.correct(id, seq, correction, me().displayName);
         return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/customer")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The customer panel: site, verified identity, language, first seen, their other conversations")
+    public CustomerPanel.Customer customer(@PathParam("id") UUID id) {
+        return customers.of(id);
     }
 
     @POST

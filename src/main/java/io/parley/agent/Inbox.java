@@ -34,7 +34,7 @@ public class Inbox {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Row(UUID id, String status, String locale, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                       long messages, String lastText, String lastIntent, String agent, String agentName,
-                      Integer rating, String ratingComment, List<String> tags) {
+                      Integer rating, String ratingComment, List<String> tags, OffsetDateTime waitingSince) {
     }
 
     public record Page(List<Row> items, long total, int page, int size, Map<String, Long> counts) {
@@ -47,7 +47,9 @@ public class Inbox {
                    (select m.text from message m where m.conversation_id = c.id and m.seq is not null and m.role <> 'system'
                      order by m.seq desc limit 1) as last_text,
                    (select m.intent from message m where m.conversation_id = c.id and m.seq is not null and m.intent is not null
-                     order by m.seq desc limit 1) as last_intent
+                     order by m.seq desc limit 1) as last_intent,
+                   (select max(e.at) from conversation_event e where e.conversation_id = c.id and e.to_status = 'waiting_agent'
+                     and c.status = 'waiting_agent') as waiting_since
             from conversation c left join agent a on a.id = c.assigned_agent
             """;
 
@@ -149,6 +151,7 @@ public class Inbox {
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getLong("messages"), rs.getString("last_text"), rs.getString("last_intent"), rs.getString("username"),
                 rs.getString("display_name"), (Integer) rs.getObject("rating"), rs.getString("rating_comment"),
-                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()));
+                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
+                rs.getObject("waiting_since", OffsetDateTime.class));
     }
 }

@@ -218,7 +218,7 @@ public class ChatProtocol {
             // answers left streaming by a Parley that died become stored, interrupted answers before the replay
             turns.sweepInterrupted(c.id);
         }
-        Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status));
+        Subscriber subscriber = hub.join(c.id, connection, lastSeq, c.lastSeq, seq -> frames.ready(c.id, opened.token(), seq, c.status, config.maxTextChars()));
         connection.userData().put(SESSION, new Session(c.id, locale != null ? locale : c.locale, subscriber, stored ? null : c,
                 connection.userData().get(ADDRESS)));
     }

@@ -37,9 +37,10 @@ public class Frames {
         this.telemetry = telemetry;
     }
 
-    public String ready(UUID conversationId, String token, long seq, ConversationStatus status) {
+    /** {@code maxTextChars}: the client can refuse a longer message before sending it (and keep its text). */
+    public String ready(UUID conversationId, String token, long seq, ConversationStatus status, int maxTextChars) {
         return frame("ready").put("conversationId", conversationId.toString()).put("token", token)
-                .put("seq", seq).put("status", status.wire()).put("protocol", 1).toString();
+                .put("seq", seq).put("status", status.wire()).put("protocol", 1).put("maxTextChars", maxTextChars).toString();
     }
 
     /** A stored message; for answers with everything an agent or a client may show. */

@@ -62,6 +62,7 @@ public class ChangeFeed {
     private final Properties properties;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
+    private volatile boolean stopping;
     private volatile Connection connection;
     private Thread thread;
 
@@ -106,7 +107,13 @@ public class ChangeFeed {
         thread.start();
     }
 
+    /** Shutdown has begun: the database may go before this feed stops, which is then no news worth a WARN. */
+    void stopping(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        stopping = true;
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         running = false;
         if (thread != null) {
             thread.interrupt();
@@ -153,7 +160,11 @@ public class ChangeFeed {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    LOG.warnf("change feed lost its database connection (%s); reconnecting in %d ms", e.getMessage(), backoff);
+                    if (stopping) {
+                        LOG.debugf("change feed closed while shutting down (%s)", e.getMessage());
+                    } else {
+                        LOG.warnf("change feed lost its database connection (%s); reconnecting in %d ms", e.getMessage(), backoff);
+                    }
                     sleep(backoff);
                     backoff = Math.min(5000, backoff * 2);
                 }

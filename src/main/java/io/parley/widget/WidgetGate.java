@@ -37,8 +37,10 @@ public class WidgetGate implements HttpUpgradeCheck {
                             .end("This site may not embed Parley's widget (parley.widget.allowed-origins).");
                     return;
                 }
+                // the answer depends on Origin (CORS header or not): caches must keep one copy per origin
+                rc.response().putHeader("Vary", "Origin");
                 if (origin != null) {
-                    rc.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+                    rc.response().putHeader("Access-Control-Allow-Origin", origin);
                 }
             }
             rc.next();

@@ -7,7 +7,16 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every HTML page Parley serves (each .html under frontend/public, at its file and its folder
  * address, and Swagger UI) carries a Content-Security-Policy that fits it, refuses to be framed, and
- * comes with nosniff and a Referrer-Policy; scripts and styles get nosniff too.
+ * comes with nosniff and a Referrer-Policy; scripts and styles get nosniff too. Every file revalidates
+ * (entity tag, no-cache) and text is sent gzipped.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -64,5 +74,49 @@ class PageHeadersTest {
         for (String file : new String[] {"/widget.js", "/console/console.js", "/css/chat.css"}) {
             assertThat(RestAssured.get(file).header("X-Content-Type-Options")).as(file).isEqualTo("nosniff");
         }
+    }
+
+    @TestHTTPResource("/")
+    URI root;
+
+    @Test
+    void filesRevalidateAreCompressedAndVaryByOrigin() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String file : new String[] {"/", "/console/", "/widget.js", "/widget/widget.js", "/js/parley-client.js", "/css/chat.css"}) {
+            HttpResponse<byte[]> plain = get(http, file, Map.of());
+            assertThat(plain.statusCode()).as(file).isEqualTo(200);
+            String etag = plain.headers().firstValue("ETag").orElse(null);
+            assertThat(etag).as(file).isNotNull();
+            // kept, but asked about every time: an upgrade is seen at once, never a day later
+            assertThat(plain.headers().firstValue("Cache-Control")).as(file).hasValue("no-cache");
+            assertThat(plain.headers().firstValue("Last-Modified")).as(file).isEmpty();
+            HttpResponse<byte[]> again = get(http, file, Map.of("If-None-Match", etag));
+            assertThat(again.statusCode()).as(file).isEqualTo(304);
+            assertThat(again.body()).as(file).isEmpty();
+            HttpResponse<byte[]> gz = get(http, file, Map.of("Accept-Encoding", "gzip"));
+            assertThat(gz.headers().firstValue("Content-Encoding")).as(file).hasValue("gzip");
+            byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes();
+            assertThat(unzipped).as(file).isEqualTo(plain.body());
+            System.out.printf("%s: %d bytes, %d gzipped%n", file, plain.body().length, gz.body().length);
+        }
+        // the widget's files answer differently with and without Origin (CORS): caches must keep them apart
+        assertThat(get(http, "/widget.js", Map.of()).headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
+        // images are not compressed again; the favicon is there
+        HttpResponse<byte[]> icon = get(http, "/favicon.svg", Map.of());
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+    }
+
+    @Test
+    void aNewVersionOfAFileReachesAPageThatHadTheOldOneCached() throws Exception {
+        Path served = Path.of("target", "classes", "META-INF", "resources");
+        assertThat(served.resolve("css/chat.css")).exists();
+        BrowserTests.run("caching.test.mjs", root.toString(), Map.of("PARLEY_STATIC_ROOT", served.toAbsolutePath().toString()));
+    }
+
+    private HttpResponse<byte[]> get(HttpClient http, String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(root.resolve(path));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }
