@@ -178,7 +178,8 @@ public class OfflineEngine {
             for (Action action : actions == null || ref == null ? List.<Action>of() : actions.actions().forIntent(rules.intent())) {
                 ObjectNode arguments = arguments(action, rules.entities(), text);
                 if (arguments != null) {
-                    return actions.offline(ref, action, arguments, language(text, locale), rules.intent(), rules.entities());
+                    return actions.offline(ref, action, arguments, language(text, locale), rules.intent(), rules.entities())
+                            .map(e -> followUps(e, rules.suggestions()));
                 }
             }
             boolean fromArticle = grounding.confident() && grounding.best() != null && !rules.handoff()
@@ -219,6 +220,16 @@ public class OfflineEngine {
             }
         }
         return out;
+    }
+
+    /** A look-up's answer offers the intent's usual next questions as suggestions; a proposal or a failure keeps its own. */
+    private static AnswerEvent followUps(AnswerEvent e, List<String> suggestions) {
+        if (e instanceof AnswerEvent.Done d && d.answer().suggestions().isEmpty() && !suggestions.isEmpty()) {
+            StructuredAnswer a = d.answer();
+            return new AnswerEvent.Done(new StructuredAnswer(a.intent(), a.confidence(), a.entities(), a.sentiment(), a.handoff(),
+                    suggestions, a.answer(), a.form(), a.finishReason(), a.intentSource()), d.stats(), d.attempt(), d.personal());
+        }
+        return e;
     }
 
     /** The article's answer; the intent stays the classifier's, not unsure: the article does answer it. */
