@@ -23,6 +23,8 @@ class PackageRulesTest {
     @Test
     void eachPackageUsesOnlyThoseBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("compliance").definedBy("io.parley.compliance..")
+                .layer("access").definedBy("io.parley.access..")
                 .layer("agent").definedBy("io.parley.agent..")
                 .layer("chat").definedBy("io.parley.chat..")
                 .layer("llm").definedBy("io.parley.llm..")
@@ -34,16 +36,18 @@ class PackageRulesTest {
                 .layer("answer").definedBy("io.parley.answer..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
-                .whereLayer("agent").mayNotBeAccessedByAnyLayer()
+                .whereLayer("compliance").mayNotBeAccessedByAnyLayer()
+                .whereLayer("access").mayNotBeAccessedByAnyLayer()
+                .whereLayer("agent").mayOnlyBeAccessedByLayers("access", "compliance")
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
-                .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
+                .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent", "compliance")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "access", "compliance")
                 .check(PARLEY);
     }
 }
