@@ -34,6 +34,7 @@ class PackageRulesTest {
                 .layer("limits").definedBy("io.parley.limits..")
                 .layer("conversation").definedBy("io.parley.conversation..")
                 .layer("answer").definedBy("io.parley.answer..")
+                .layer("audit").definedBy("io.parley.audit..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .whereLayer("compliance").mayNotBeAccessedByAnyLayer()
@@ -47,6 +48,7 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "lifecycle", "widget", "ops", "access", "compliance")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "access", "compliance")
                 .check(PARLEY);
     }
