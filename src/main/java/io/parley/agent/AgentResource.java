@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -66,6 +68,7 @@ public class AgentResource {
         return AgentView.of(accounts.current(identity));
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @PUT
     @Path("/me/password")
     @Operation(summary = "Change the signed-in agent's password: ends the agent's other sessions, this one goes on")
@@ -81,6 +84,7 @@ public class AgentResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.SIGN_OUT)
     @POST
     @Path("/sign-out")
     @Operation(summary = "Sign out: ends every session of the signed-in agent, on every instance, and clears the cookies")
@@ -91,6 +95,7 @@ public class AgentResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @PUT
     @Path("/{username}/status")
     @RolesAllowed(Agent.ADMIN)
@@ -114,6 +119,7 @@ public class AgentResource {
         return accounts.list().stream().map(AgentView::of).toList();
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @POST
     @RolesAllowed(Agent.ADMIN)
     @Operation(summary = "Create an agent or admin account (admins only)")

@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
 
 import io.parley.lifecycle.Handoff;
@@ -57,6 +59,7 @@ public class ConversationResource {
         this.identity = identity;
     }
 
+    @Audited(AuditAction.TRANSCRIPT_VIEW)
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
@@ -64,6 +67,7 @@ public class ConversationResource {
         return transcripts.get(id);
     }
 
+    @Audited(AuditAction.TAKE_OVER)
     @POST
     @Path("/take")
     @Operation(summary = "Take the conversation over: the bot stops answering, the customer is told a person joined")
@@ -79,6 +83,7 @@ public class ConversationResource {
         return Outcome.of(handoff.handBack(id, me.id, me.isAdmin(), me.displayName));
     }
 
+    @Audited(AuditAction.RESOLVE)
     @POST
     @Path("/resolve")
     @Operation(summary = "Resolve the conversation; the customer may then rate it")
@@ -87,6 +92,7 @@ public class ConversationResource {
         return Outcome.of(handoff.resolve(id, me.id, me.isAdmin(), me.displayName));
     }
 
+    @Audited(AuditAction.REPLY)
     @POST
     @Path("/messages")
     @Operation(summary = "Reply to the customer (the conversation must be taken over by you); the id makes a resend harmless")
@@ -106,6 +112,7 @@ public class ConversationResource {
         return Response.status(change.notice() == null ? 200 : 201).entity(Outcome.of(change)).build();
     }
 
+    @Audited(AuditAction.NOTE)
     @POST
     @Path("/notes")
     @Operation(summary = "Add an internal note (never shown to the customer)")
@@ -113,6 +120,7 @@ public class ConversationResource {
         return Response.status(201).entity(transcripts.addNote(id, me(), note == null ? null : note.text())).build();
     }
 
+    @Audited(AuditAction.TAG)
     @PUT
     @Path("/tags")
     @Operation(summary = "Replace the conversation's tags")
@@ -120,6 +128,7 @@ public class ConversationResource {
         return transcripts.setTags(id, tags);
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.json")
     @Produces(MediaType.APPLICATION_JSON)
@@ -128,6 +137,7 @@ public class ConversationResource {
         return download(transcripts.get(id), id, "json");
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
@@ -136,6 +146,7 @@ public class ConversationResource {
         return download(TranscriptExport.csv(transcripts.get(id)), id, "csv");
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.html")
     @Produces(MediaType.TEXT_HTML)

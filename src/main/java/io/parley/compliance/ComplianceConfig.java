@@ -1,7 +1,9 @@
 package io.parley.compliance;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,4 +16,8 @@ public interface ComplianceConfig {
      * another region, or of none, stops the start. Unset: no restriction.
      */
     Optional<List<String>> allowedRegions();
+
+    /** How long audit entries are kept before the hourly job prunes them; at least 180 days (the guide's minimum). */
+    @WithDefault("180d")
+    Duration auditRetention();
 }

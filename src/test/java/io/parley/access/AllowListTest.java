@@ -3,6 +3,8 @@ package io.parley.access;
 import io.parley.testing.AgentSession;
 import io.parley.testing.ChatClient;
 import io.parley.testing.PostgresResource;
+import io.parley.testing.Sql;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -36,6 +39,15 @@ class AllowListTest {
     @Inject
     TestAllowList allowList;
 
+    @Inject
+    AgroalDataSource db;
+
+    /** The audit entries of refusals from an address for one list, newest first (written before the 403 left). */
+    private List<Map<String, Object>> refusals(String address, Area area) throws Exception {
+        return new Sql(db::getConnection).rows("select actor, target, outcome from audit_log where action = 'access_denied'"
+                + " and address = ? and details->>'list' = ? order by id desc", address, area.key);
+    }
+
     @TestHTTPResource("/ws/chat")
     URI chat;
 
@@ -48,7 +60,7 @@ class AllowListTest {
     }
 
     @Test
-    void theApiAndTheConsoleOnlyFromListedAddresses() {
+    void theApiAndTheConsoleOnlyFromListedAddresses() throws Exception {
         AgentSession admin = AgentSession.admin();
         allowList.only(Area.API, OFFICE, OFFICE_V6);
         allowList.only(Area.CONSOLE, OFFICE, OFFICE_V6);
@@ -58,6 +70,11 @@ class AllowListTest {
         admin.given().header("X-Forwarded-For", "198.51.100.77").get("/api/inbox").then().statusCode(200);
         admin.given().header("X-Forwarded-For", "2001:db8:1:ff::5").get("/api/inbox").then().statusCode(200);
         admin.given().header("X-Forwarded-For", "2001:db8:2::5").get("/api/inbox").then().statusCode(403);
+        assertThat(refusals("2001:db8:2::5", Area.API)).first().satisfies(r -> {
+            assertThat(r.get("target")).isEqualTo("GET /api/inbox");
+            assertThat(r.get("outcome")).isEqualTo("denied");
+            assertThat(r.get("actor")).isEqualTo("anonymous"); // refused before any session was read
+        });
         // the client cannot name itself: the trusted proxy appended the address it really came from
         admin.given().header("X-Forwarded-For", "198.51.100.77, " + STRANGER).get("/api/inbox").then().statusCode(403);
 
@@ -66,6 +83,8 @@ class AllowListTest {
                 .formParam("j_username", "admin").formParam("j_password", AgentSession.ADMIN_PASSWORD)
                 .post("/j_security_check").then().statusCode(403);
         RestAssured.given().header("X-Forwarded-For", "198.51.100.8").get("/console/").then().statusCode(200);
+        assertThat(refusals(STRANGER, Area.CONSOLE)).extracting(r -> r.get("target"))
+                .contains("GET /console/", "POST /j_security_check");
 
         // customers are never refused: the chat page, the widget and the chat socket
         RestAssured.given().header("X-Forwarded-For", STRANGER).get("/").then().statusCode(200);
@@ -76,11 +95,12 @@ class AllowListTest {
     }
 
     @Test
-    void theAgentSocketUpgradeIsRefusedFromElsewhere() {
+    void theAgentSocketUpgradeIsRefusedFromElsewhere() throws Exception {
         AgentSession admin = AgentSession.admin();
         allowList.only(Area.AGENT_SOCKET, "192.168.1.0/24");
         assertThatThrownBy(() -> ChatClient.connectFrom(agentSocket, admin.cookieHeader(), STRANGER))
                 .isInstanceOf(CompletionException.class).hasStackTraceContaining("403");
+        assertThat(refusals(STRANGER, Area.AGENT_SOCKET)).first().satisfies(r -> assertThat(r.get("actor")).isEqualTo("admin"));
         try (ChatClient console = ChatClient.connectFrom(agentSocket, admin.cookieHeader(), "192.168.1.20")) {
             assertThat(console.nextOfType("ready").path("agent").path("username").asText()).isEqualTo("admin");
         }
@@ -89,11 +109,15 @@ class AllowListTest {
     }
 
     @Test
-    void adminOnlyCallsHaveTheirOwnList() {
+    void adminOnlyCallsHaveTheirOwnList() throws Exception {
         AgentSession admin = AgentSession.admin();
         allowList.only(Area.ADMIN, OFFICE);
         admin.given().header("X-Forwarded-For", STRANGER).get("/api/agents").then().statusCode(403)
                 .contentType("application/problem+json");
+        assertThat(refusals(STRANGER, Area.ADMIN)).first().satisfies(r -> {
+            assertThat(r.get("actor")).isEqualTo("admin");
+            assertThat(r.get("target")).isEqualTo("GET /api/agents");
+        });
         admin.given().header("X-Forwarded-For", STRANGER).get("/api/agents/me").then().statusCode(200);
         admin.given().header("X-Forwarded-For", "198.51.100.3").get("/api/agents").then().statusCode(200);
     }
