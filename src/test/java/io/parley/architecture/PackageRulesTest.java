@@ -46,7 +46,7 @@ class PackageRulesTest {
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
-                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
+                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent", "compliance")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "lifecycle", "widget", "ops", "access", "compliance")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget", "access", "compliance")
