@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /** The audit trail for admins: filter it, export it as JSONL, verify its hash chain. */
 @Path("/api/audit")
@@ -28,10 +29,20 @@ public class AuditResource {
 
     private final AuditLog log;
     private final AuditTrail trail;
+    private final Anomalies anomalies;
 
-    AuditResource(AuditLog log, AuditTrail trail) {
+    AuditResource(AuditLog log, AuditTrail trail, Anomalies anomalies) {
         this.log = log;
         this.trail = trail;
+        this.anomalies = anomalies;
+    }
+
+    @GET
+    @Path("/anomalies")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Anomalies the scheduled rules found, newest first")
+    public List<Map<String, Object>> anomalies(@QueryParam("limit") Integer limit) {
+        return anomalies.recent(limit == null ? 100 : limit);
     }
 
     @GET
