@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -89,7 +90,11 @@ public class AuditResource {
             return null;
         }
         try {
-            return value.length() == 10 ? Instant.parse(value + "T00:00:00Z") : Instant.parse(value);
+            if (value.length() == 10) { // a date: from its start, or to its end
+                Instant start = Instant.parse(value + "T00:00:00Z");
+                return name.equals("to") ? start.plus(Duration.ofDays(1)) : start;
+            }
+            return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ParleyException.badInput("\"" + name + "\" is a date (2026-11-30) or an instant (2026-11-30T08:00:00Z).");
         }
