@@ -82,7 +82,9 @@ class AnomalyTest {
         // found again by the next run (or another instance): not stored, counted or audited twice
         assertThat(anomalies.detect(low(AnomalyRule.FAILED_SIGN_INS, AnomalyRule.NEW_ADMIN_ADDRESS), Instant.now())).isEmpty();
         assertThat(sql.count("select count(*) from anomaly where rule = 'failed_sign_ins' and subject = ?", guesser)).isOne();
-        assertThat(counted(AnomalyRule.FAILED_SIGN_INS)).isEqualTo(before + 1);
+        // other tests' failed sign-ins (lockout tests, from 127.0.0.1) may be a burst of their own in a full run
+        long bursts = found.stream().filter(f -> f.rule() == AnomalyRule.FAILED_SIGN_INS).count();
+        assertThat(counted(AnomalyRule.FAILED_SIGN_INS)).isEqualTo(before + bursts);
         assertThat(sql.count("select count(*) from audit_log where action = 'anomaly' and target = ?", guesser)).isOne();
 
         String listed = AgentSession.admin().given().get("/api/audit/anomalies").then().statusCode(200).extract().asString();
