@@ -14,7 +14,7 @@ echo "== amtool: Alertmanager config and the receiver of every alert in the rule
 amtool check-config alertmanager/alertmanager.yml
 declare -A receiver=(
   [ParleyLatencyHigh]=oncall-email-sms [DatabaseUnavailable]=oncall-email-sms [ParleyDown]=oncall-email-sms
-  [ParleyErrorRateHigh]=dingtalk [ProviderErrorRateHigh]=dingtalk [ProviderCircuitOpen]=dingtalk [NoAgentOnline]=dingtalk
+  [ParleyErrorRateHigh]=dingtalk [ProviderErrorRateHigh]=dingtalk [ProviderCircuitOpen]=dingtalk [NoAgentOnline]=dingtalk [ParleyAnomaly]=dingtalk
   [ParleyConcurrencyHigh]=ops-email [LlmCostOverBudget]=ops-email
 )
 # each alert's name and routing labels, read from the rules file so that the two cannot drift apart

@@ -108,6 +108,7 @@ async function start() {
   $('#open-agents').hidden = state.me.role !== 'admin';
   $('#open-intents').hidden = state.me.role !== 'admin';
   $('#open-dashboard').hidden = state.me.role !== 'admin';
+  $('#open-audit').hidden = state.me.role !== 'admin';
   socket.connect();
   await refreshList();
 }

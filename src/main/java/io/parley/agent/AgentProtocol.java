@@ -1,6 +1,11 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ParleyException;
+import io.parley.ops.ClientAddress;
 
 import io.parley.lifecycle.Handoff;
 
@@ -36,6 +41,7 @@ public class AgentProtocol {
     private static final Logger LOG = Logger.getLogger(AgentProtocol.class);
     private static final UserData.TypedKey<Agent> AGENT = new UserData.TypedKey<>("parley.agent");
     private static final UserData.TypedKey<Subscriber> WATCHING = new UserData.TypedKey<>("parley.watching");
+    private static final UserData.TypedKey<String> ADDRESS = new UserData.TypedKey<>("parley.address");
 
     private final ObjectMapper json;
     private final Frames frames;
@@ -47,10 +53,15 @@ public class AgentProtocol {
     private final AgentAccounts accounts;
     private final AgentHub consoles;
     private final Sessions sessions;
+    private final AuditTrail audit;
+    private final ClientAddress clientAddress;
 
     AgentProtocol(ObjectMapper json, Frames frames, ConversationHub hub, TurnStore turns, Lifecycle lifecycle, Handoff handoff,
-                  AgentAccounts accounts, AgentHub consoles, ChatConfig chat, Sessions sessions) {
+                  AgentAccounts accounts, AgentHub consoles, ChatConfig chat, Sessions sessions, AuditTrail audit,
+                  ClientAddress clientAddress) {
         this.sessions = sessions;
+        this.audit = audit;
+        this.clientAddress = clientAddress;
         this.turns = turns;
         this.lifecycle = lifecycle;
         this.chat = chat;
@@ -65,6 +76,7 @@ public class AgentProtocol {
     void onOpen(WebSocketConnection connection, SecurityIdentity identity) {
         Agent agent = accounts.current(identity);
         connection.userData().put(AGENT, agent);
+        connection.userData().put(ADDRESS, clientAddress.of(connection.handshakeRequest()));
         // the upgrade passed SessionGuard, so the marker is there and admitted
         long signedIn = sessions.fromCookieHeader(connection.handshakeRequest().header("Cookie"))
                 .map(Sessions.Marker::signedInMillis).orElse(Long.MIN_VALUE);
@@ -115,6 +127,14 @@ public class AgentProtocol {
         Subscriber s = hub.join(id, connection, lastSeq, stored, seq -> json.createObjectNode().put("type", "watching")
                 .put("conversationId", id.toString()).put("seq", seq).toString(), true);
         connection.userData().put(WATCHING, s);
+        audited(connection, AuditAction.TRANSCRIPT_VIEW, id);
+    }
+
+    /** What an agent does on the socket is recorded like the same act over the API. */
+    private void audited(WebSocketConnection connection, AuditAction action, UUID conversation) {
+        Agent agent = connection.userData().get(AGENT);
+        audit.record(new AuditEntry(agent.username, connection.userData().get(ADDRESS), action, conversation.toString(),
+                AuditOutcome.OK, Map.of("via", "/ws/agent")));
     }
 
     private void unwatch(WebSocketConnection connection) {
@@ -149,6 +169,9 @@ public class AgentProtocol {
         }
         Agent agent = connection.userData().get(AGENT);
         Lifecycle.Change change = handoff.reply(id, agent.id, accounts.displayName(agent), msgId.asText(), text.strip());
+        if (change.notice() != null) {
+            audited(connection, AuditAction.REPLY, id);
+        }
         if (change.notice() == null) {
             // the same id again: nothing new stored; tell this console it is done
             hub.send(connection, json.createObjectNode().put("type", "ack").put("id", msgId.asText()).toString());

@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -69,6 +71,7 @@ public class AgentResource {
         return AgentView.of(accounts.current(identity));
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @PUT
     @Path("/me/password")
     @Operation(summary = "Change the signed-in agent's password: ends the agent's other sessions, this one goes on")
@@ -87,6 +90,7 @@ public class AgentResource {
     @PUT
     @Path("/me/name")
     @Operation(summary = "Change the signed-in agent's display name: the name customers see when the agent joins and replies")
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     public AgentView rename(NameChange change) {
         if (change == null) {
             throw ParleyException.badInput("Send {\"displayName\": ...}.");
@@ -94,6 +98,7 @@ public class AgentResource {
         return AgentView.of(accounts.rename(identity.getPrincipal().getName(), change.displayName()));
     }
 
+    @Audited(AuditAction.SIGN_OUT)
     @POST
     @Path("/sign-out")
     @Operation(summary = "Sign out: ends every session of the signed-in agent, on every instance, and clears the cookies")
@@ -104,6 +109,7 @@ public class AgentResource {
         return Response.noContent().build();
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @PUT
     @Path("/{username}/status")
     @RolesAllowed(Agent.ADMIN)
@@ -127,6 +133,7 @@ public class AgentResource {
         return accounts.list().stream().map(AgentView::of).toList();
     }
 
+    @Audited(AuditAction.ACCOUNT_CHANGE)
     @POST
     @RolesAllowed(Agent.ADMIN)
     @Operation(summary = "Create an agent or admin account (admins only)")

@@ -1,13 +1,9 @@
 package io.parley.agent;
 
 import io.parley.audit.AuditAction;
-import io.parley.audit.AuditEntry;
-import io.parley.audit.AuditOutcome;
-import io.parley.audit.AuditTrail;
+import io.parley.audit.AuditDetails;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
-import io.parley.ops.ClientAddress;
-import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.core.Context;
 
 import io.parley.lifecycle.Handoff;
 
@@ -60,18 +56,14 @@ public class ConversationResource {
     private final ChatConfig chat;
     private final AnswerTraces traces;
     private final AnswerCorrections corrections;
-    private final AuditTrail audit;
-    private final ClientAddress address;
+    private final AuditDetails auditDetails;
     private final CustomerPanel customers;
 
-    @Context
-    HttpServerRequest request;
 
     ConversationResource(Transcripts transcripts, Handoff handoff, AgentAccounts accounts, SecurityIdentity identity, ChatConfig chat,
-                         AnswerTraces traces, AnswerCorrections corrections, AuditTrail audit, ClientAddress address,
+                         AnswerTraces traces, AnswerCorrections corrections, AuditDetails auditDetails,
                          CustomerPanel customers) {
-        this.audit = audit;
-        this.address = address;
+        this.auditDetails = auditDetails;
         this.chat = chat;
         this.traces = traces;
         this.corrections = corrections;
@@ -82,12 +74,13 @@ public class ConversationResource {
         this.identity = identity;
     }
 
+    @Audited(AuditAction.TRANSCRIPT_VIEW)
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The transcript: every message (answers with intent, entities, source, model, tokens, timings), notes, tags, rating, history")
     public Transcript transcript(@PathParam("id") UUID id) {
         Transcript t = transcripts.get(id, true);
-        audited(AuditAction.TRANSCRIPT_VIEW, id, Map.of("personalData", t.personalData()));
+        audited(Map.of("personalData", t.personalData()));
         return t;
     }
 
@@ -118,6 +111,7 @@ public class ConversationResource {
         return customers.of(id);
     }
 
+    @Audited(AuditAction.TAKE_OVER)
     @POST
     @Path("/take")
     @Operation(summary = "Take the conversation over: the bot stops answering, the customer is told a person joined")
@@ -133,6 +127,7 @@ public class ConversationResource {
         return Outcome.of(handoff.handBack(id, me.id, me.isAdmin(), me.displayName));
     }
 
+    @Audited(AuditAction.RESOLVE)
     @POST
     @Path("/resolve")
     @Operation(summary = "Resolve the conversation; the customer may then rate it")
@@ -141,6 +136,7 @@ public class ConversationResource {
         return Outcome.of(handoff.resolve(id, me.id, me.isAdmin(), me.displayName));
     }
 
+    @Audited(AuditAction.REPLY)
     @POST
     @Path("/messages")
     @Operation(summary = "Reply to the customer (the conversation must be taken over by you); the id makes a resend harmless")
@@ -160,6 +156,7 @@ public class ConversationResource {
         return Response.status(change.notice() == null ? 200 : 201).entity(Outcome.of(change)).build();
     }
 
+    @Audited(AuditAction.NOTE)
     @POST
     @Path("/notes")
     @Operation(summary = "Add an internal note (never shown to the customer)")
@@ -167,6 +164,7 @@ public class ConversationResource {
         return Response.status(201).entity(transcripts.addNote(id, me(), note == null ? null : note.text())).build();
     }
 
+    @Audited(AuditAction.TAG)
     @PUT
     @Path("/tags")
     @Operation(summary = "Replace the conversation's tags")
@@ -174,6 +172,7 @@ public class ConversationResource {
         return transcripts.setTags(id, tags);
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.json")
     @Produces(MediaType.APPLICATION_JSON)
@@ -182,6 +181,7 @@ public class ConversationResource {
         return download(exported(id, personalData, "json"), id, "json");
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
@@ -190,6 +190,7 @@ public class ConversationResource {
         return download(TranscriptExport.csv(exported(id, personalData, "csv")), id, "csv");
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.html")
     @Produces(MediaType.TEXT_HTML)
@@ -202,12 +203,13 @@ public class ConversationResource {
     /** The transcript for an export, recorded in the audit trail with whether it holds personal details in clear. */
     private Transcript exported(UUID id, String personalData, String format) {
         Transcript t = transcripts.get(id, clear(personalData));
-        audited(AuditAction.EXPORT, id, Map.of("personalData", t.personalData(), "format", format));
+        audited(Map.of("personalData", t.personalData(), "format", format));
         return t;
     }
 
-    private void audited(AuditAction action, UUID id, Map<String, ?> details) {
-        audit.record(new AuditEntry(me().username, address.of(request), action, id.toString(), AuditOutcome.OK, details));
+    /** What the call's audit entry (written by the API's audit filter) adds about this view or export. */
+    private void audited(Map<String, ?> details) {
+        details.forEach(auditDetails::put);
     }
 
     /** Exports mask personal details unless asked for them in clear; the export says which it holds. */

@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -34,6 +36,7 @@ public class InboxResource {
         this.identity = identity;
     }
 
+    @Audited(AuditAction.SEARCH)
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Conversations, newest activity first, with counts per status",
@@ -51,6 +54,7 @@ public class InboxResource {
         return inbox.page(filter(status, intent, from, to, agent, q), p, n);
     }
 
+    @Audited(AuditAction.EXPORT)
     @GET
     @Path("/export.csv")
     @Produces("text/csv")

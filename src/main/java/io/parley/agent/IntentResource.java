@@ -1,5 +1,7 @@
 package io.parley.agent;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.Audited;
 import io.parley.failure.ParleyException;
 import io.parley.offline.BusinessIntent;
 import io.parley.offline.OfflineEngine;
@@ -63,6 +65,7 @@ public class IntentResource {
         return view(intents.get(name));
     }
 
+    @Audited(AuditAction.SETTINGS_CHANGE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add an intent: name, answer {en, zh}, handoff, examples (about ten are enough)")
@@ -75,6 +78,7 @@ public class IntentResource {
         return Response.status(Response.Status.CREATED).entity(view(created)).build();
     }
 
+    @Audited(AuditAction.SETTINGS_CHANGE)
     @POST
     @Path("/{name}/examples")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -86,6 +90,7 @@ public class IntentResource {
         return view(intents.addExamples(name, body.examples()));
     }
 
+    @Audited(AuditAction.SETTINGS_CHANGE)
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Remove an intent and its examples")

@@ -96,7 +96,8 @@ public class Conversations {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
-    static String hash(String token) {
+    /** What the database keeps of a visitor token (never the token itself). */
+    public static String hash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -106,6 +106,12 @@ public interface LlmConfig {
     @WithDefault("4s")
     Duration poolIdleTimeout();
 
+    /**
+     * The region the primary provider's data goes to (such as {@code cn}, {@code eu}, {@code us}), checked
+     * against {@code parley.compliance.allowed-regions}. Not tagged by default.
+     */
+    Optional<String> region();
+
     default boolean enabled() {
         return apiKey().filter(k -> !k.isBlank()).isPresent();
     }
@@ -160,6 +166,9 @@ public interface LlmConfig {
 
         /** This provider's {@link LlmConfig#poolIdleTimeout()}; by default the primary provider's. */
         Optional<Duration> poolIdleTimeout();
+
+        /** As {@link LlmConfig#region()}, for this provider. */
+        Optional<String> region();
     }
 
     /** How a provider is asked for JSON ({@code response_format}). */

@@ -17,10 +17,13 @@ public final class Provider {
     private final Guard guard;
     private final boolean enabled;
     private final LlmConfig.ResponseFormat responseFormat;
+    private final String region;
     private final AtomicInteger activeStreams = new AtomicInteger();
 
-    Provider(String name, DeepSeekClient client, Guard guard, boolean enabled, LlmConfig.ResponseFormat responseFormat) {
+    Provider(String name, DeepSeekClient client, Guard guard, boolean enabled, LlmConfig.ResponseFormat responseFormat,
+             String region) {
         this.name = name;
+        this.region = region;
         this.client = client;
         this.guard = guard;
         this.enabled = enabled;
@@ -34,6 +37,11 @@ public final class Provider {
 
     public String name() {
         return name;
+    }
+
+    /** Where the data sent to this provider goes ({@code parley.llm.region}, {@code parley.llm.providers.<name>.region}); null: not tagged. */
+    public String region() {
+        return region;
     }
 
     DeepSeekClient client() {

@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,14 +35,15 @@ public class ProviderRegistry {
 
     ProviderRegistry(Vertx vertx, LlmConfig config, ObjectMapper json, MeterRegistry metrics) {
         add(config, vertx, json, metrics, config.provider(), config.baseUrl(), config.apiKey().orElse(""),
-                config.maxConcurrent(), config.maxQueued(), config.responseFormat(), config.poolIdleTimeout());
+                config.maxConcurrent(), config.maxQueued(), config.responseFormat(), config.poolIdleTimeout(), config.region());
         config.providers().forEach((name, p) -> add(config, vertx, json, metrics, name, p.baseUrl(),
                 p.apiKey().orElse(""), p.maxConcurrent(), p.maxQueued(), p.responseFormat(),
-                p.poolIdleTimeout().orElse(config.poolIdleTimeout())));
+                p.poolIdleTimeout().orElse(config.poolIdleTimeout()), p.region()));
     }
 
     private void add(LlmConfig config, Vertx vertx, ObjectMapper json, MeterRegistry metrics, String name, String baseUrl,
-                     String apiKey, int maxConcurrent, int maxQueued, LlmConfig.ResponseFormat responseFormat, Duration poolIdleTimeout) {
+                     String apiKey, int maxConcurrent, int maxQueued, LlmConfig.ResponseFormat responseFormat, Duration poolIdleTimeout,
+                     Optional<String> region) {
         LlmConfig.RetryConfig retry = config.retry();
         LlmConfig.CircuitBreakerConfig cb = config.circuitBreaker();
         Guard guard = Guard.create()
@@ -71,7 +73,7 @@ public class ProviderRegistry {
                 .build();
         boolean enabled = apiKey != null && !apiKey.isBlank();
         Provider provider = new Provider(name, new DeepSeekClient(vertx, config, baseUrl, apiKey, poolIdleTimeout, json), guard, enabled,
-                responseFormat);
+                responseFormat, region.map(String::strip).filter(r -> !r.isEmpty()).orElse(null));
         providers.put(name, provider);
         Gauge.builder("parley.llm.active.streams", provider.activeStreams(), Number::doubleValue)
                 .description("Model streams open now").tag("provider", name).register(metrics);

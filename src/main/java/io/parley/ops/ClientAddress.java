@@ -1,14 +1,10 @@
 package io.parley.ops;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import io.quarkus.websockets.next.HandshakeRequest;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +24,10 @@ public class ClientAddress {
     /** Longest address kept (an IPv6 address with a zone fits): forged junk never becomes a long key. */
     private static final int MAX_LENGTH = 64;
 
-    private final List<IpSubnetFilterRule> trusted = new ArrayList<>();
+    private final AddressRanges trusted;
 
     ClientAddress(HttpConfig config) {
-        config.trustedProxies().ifPresent(list -> list.forEach(spec -> trusted.add(rule(spec.strip()))));
+        trusted = AddressRanges.parse("parley.http.trusted-proxies", config.trustedProxies().orElse(List.of()));
     }
 
     /** The client of a WebSocket upgrade. */
@@ -68,24 +64,7 @@ public class ClientAddress {
     }
 
     private boolean trusted(String address) {
-        InetAddress ip = NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address)
-                ? NetUtil.createInetAddressFromIpAddressString(address) : null;
-        if (ip == null) {
-            return false; // not an address (junk in a header): never a proxy of ours
-        }
-        InetSocketAddress socket = new InetSocketAddress(ip, 0);
-        return trusted.stream().anyMatch(rule -> rule.matches(socket));
-    }
-
-    /** {@code 10.0.0.0/8}, {@code 2001:db8::/32}, or one address. */
-    private static IpSubnetFilterRule rule(String spec) {
-        int slash = spec.indexOf('/');
-        String ip = slash < 0 ? spec : spec.substring(0, slash);
-        if (!NetUtil.isValidIpV4Address(ip) && !NetUtil.isValidIpV6Address(ip)) {
-            throw new IllegalArgumentException("parley.http.trusted-proxies: \"" + spec + "\" is not an IP address or CIDR");
-        }
-        int bits = slash < 0 ? (NetUtil.isValidIpV4Address(ip) ? 32 : 128) : Integer.parseInt(spec.substring(slash + 1));
-        return new IpSubnetFilterRule(ip, bits, IpFilterRuleType.ACCEPT);
+        return trusted.contains(address); // junk in a header is no address: never a proxy of ours
     }
 
     /** {@code 127.0.0.1:5432} or {@code [::1]:5432} (or without brackets) to the host part. */

@@ -23,6 +23,8 @@ class PackageRulesTest {
     @Test
     void eachPackageUsesOnlyThoseBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("compliance").definedBy("io.parley.compliance..")
+                .layer("access").definedBy("io.parley.access..")
                 .layer("agent").definedBy("io.parley.agent..")
                 .layer("chat").definedBy("io.parley.chat..")
                 .layer("llm").definedBy("io.parley.llm..")
@@ -38,20 +40,22 @@ class PackageRulesTest {
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .layer("privacy").definedBy("io.parley.privacy..")
-                .whereLayer("agent").mayNotBeAccessedByAnyLayer()
+                .whereLayer("compliance").mayNotBeAccessedByAnyLayer()
+                .whereLayer("access").mayNotBeAccessedByAnyLayer()
+                .whereLayer("agent").mayOnlyBeAccessedByLayers("access", "compliance")
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
-                .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
+                .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent", "compliance")
                 .whereLayer("knowledge").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
                 .whereLayer("actions").mayOnlyBeAccessedByLayers("offline", "llm", "agent")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
-                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent")
+                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent", "compliance")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "knowledge", "lifecycle", "chat", "agent")
-                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops", "actions")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget", "privacy")
+                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent", "compliance")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops", "actions", "access", "compliance")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget", "privacy", "access", "compliance")
                 .check(PARLEY);
     }
 }

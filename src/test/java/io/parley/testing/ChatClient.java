@@ -63,6 +63,11 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), null, null, forwardedFor);
     }
 
+    /** Opens a socket with a cookie (null: none) through a trusted proxy that names the client {@code forwardedFor}. */
+    public static ChatClient connectFrom(URI httpUrl, String cookie, String forwardedFor) {
+        return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")), cookie, null, forwardedFor);
+    }
+
     /** Opens {@code /ws/chat} on the app under test, given its HTTP URL. */
     public static ChatClient connect(URI httpUrl) {
         return new ChatClient(URI.create(httpUrl.toString().replaceFirst("^http", "ws")));
