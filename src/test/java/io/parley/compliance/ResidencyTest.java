@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The start-up check of data residency: which tier links parley.compliance.allowed-regions refuses. */
 class ResidencyTest {
 
-    private static final TierParams PARAMS = new TierParams(0.3, Optional.empty(), 1024, Optional.empty(), false);
+    private static final TierParams PARAMS = new TierParams(0.3, Optional.empty(), 1024, Optional.empty(), false, true);
     private static final Map<String, String> REGIONS = Map.of("deepseek", "cn", "azure-eu", "EU");
 
     private static Tier tier(String name, Link... links) {
-        return new Tier(name, List.of(links), PARAMS);
+        return new Tier(name, List.of(links), PARAMS, true);
     }
 
     private static final List<Tier> TIERS = List.of(
