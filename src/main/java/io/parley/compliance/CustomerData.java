@@ -2,6 +2,7 @@ package io.parley.compliance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.conversation.Conversations;
+import io.parley.privacy.Vault;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
@@ -46,10 +47,12 @@ public class CustomerData {
 
     private final DataSource db;
     private final ObjectMapper json;
+    private final Vault vault;
 
-    CustomerData(DataSource db, ObjectMapper json) {
+    CustomerData(DataSource db, ObjectMapper json, Vault vault) {
         this.db = db;
         this.json = json;
+        this.vault = vault;
     }
 
     /** The subject's conversations (erased ones are no longer found by token or user id). */
@@ -82,11 +85,11 @@ public class CustomerData {
                 Map<String, Object> conversation = one(c, "select id, status, locale, site, external_user_id as \"userId\", tags,"
                         + " rating, rating_comment as \"ratingComment\", created_at as \"createdAt\", updated_at as \"updatedAt\""
                         + " from conversation where id = ?", id);
-                conversation.put("messages", rows(c, staff
-                        ? "select seq, role, text, author, created_at as at, intent, confidence, entities::text as entities, source,"
+                conversation.put("messages", opened(id, rows(c, staff
+                        ? "select seq, role, text, sealed, sealed_key, author, created_at as at, intent, confidence, entities::text as entities, source,"
                           + " provider, model from message where conversation_id = ? and seq is not null order by seq"
-                        : "select seq, role, text, created_at as at from message where conversation_id = ? and seq is not null"
-                          + " and role <> 'system' order by seq", id));
+                        : "select seq, role, text, sealed, sealed_key, created_at as at from message where conversation_id = ? and seq is not null"
+                          + " and role <> 'system' order by seq", id)));
                 if (staff) {
                     conversation.put("notes", rows(c, "select author, text, at from conversation_note where conversation_id = ? order by id", id));
                     conversation.put("events", rows(c, "select from_status as \"from\", to_status as \"to\", actor, reason, at"
@@ -100,6 +103,15 @@ public class CustomerData {
             throw new IllegalStateException("customer data not exported: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** The messages with their personal details opened: the export is what Parley holds about the customer, in clear. */
+    private List<Map<String, Object>> opened(UUID conversationId, List<Map<String, Object>> messages) {
+        for (Map<String, Object> m : messages) {
+            Object key = m.remove("sealed_key");
+            m.put("text", vault.open(conversationId, (String) m.get("text"), (byte[]) m.remove("sealed"), (Integer) key));
+        }
+        return messages;
     }
 
     /**
