@@ -285,7 +285,7 @@ public class ChatProtocol {
                 hub.send(connection, frames.error(failure, turn));
                 return;
             }
-            turns.onMessage(connection, s, turn, body);
+            turns.onMessage(FrameSink.of(connection), s, turn, body);
         };
     }
 

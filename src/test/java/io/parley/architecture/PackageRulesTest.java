@@ -23,6 +23,7 @@ class PackageRulesTest {
     @Test
     void eachPackageUsesOnlyThoseBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("integration").definedBy("io.parley.integration..")
                 .layer("agent").definedBy("io.parley.agent..")
                 .layer("chat").definedBy("io.parley.chat..")
                 .layer("llm").definedBy("io.parley.llm..")
@@ -34,15 +35,16 @@ class PackageRulesTest {
                 .layer("answer").definedBy("io.parley.answer..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
+                .whereLayer("integration").mayNotBeAccessedByAnyLayer()
                 .whereLayer("agent").mayNotBeAccessedByAnyLayer()
-                .whereLayer("chat").mayOnlyBeAccessedByLayers("agent")
+                .whereLayer("chat").mayOnlyBeAccessedByLayers("agent", "integration")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent")
-                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent")
+                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent", "integration")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
-                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent")
-                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent")
-                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent")
+                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
+                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent", "integration")
+                .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent", "integration")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
                 .check(PARLEY);
     }
