@@ -338,11 +338,13 @@ public class TurnService {
     /**
      * A caller on another channel gave up on {@code turn} (a cancelled gRPC call, a closed SSE
      * response): its model request is cancelled and what was shown is stored as interrupted, as at a
-     * restart, so a resend of the same id answers it again.
+     * restart, so a resend of the same id answers it again. False when it is not streaming here.
      */
-    public void cancel(UUID conversationId, String turn) {
+    public boolean cancel(UUID conversationId, String turn) {
+        boolean found = false;
         for (ActiveTurn t : List.copyOf(active.values())) {
             if (t.conversationId.equals(conversationId) && t.customer.msgId.equals(turn)) {
+                found = true;
                 Cancellable c = t.subscription;
                 if (c != null) {
                     c.cancel();
@@ -351,6 +353,7 @@ public class TurnService {
                         "The request was cancelled. Send the same message again to retry this turn."));
             }
         }
+        return found;
     }
 
     /** Answers streaming on this instance right now. */

@@ -100,6 +100,14 @@ public class ChannelTurns {
         return new Started(c.id, opened.token(), c.lastSeq, c.status.wire());
     }
 
+    /** Stores a conversation with a given id, unless it is stored already (a batch item taken again after a restart). */
+    public void startWithId(UUID id, Channel channel, String locale) {
+        Conversation c = conversations.draft(locale, null, null).conversation();
+        c.id = id;
+        c.channel = channel;
+        conversations.store(c); // insert ... on conflict (id) do nothing
+    }
+
     /** The conversation, or {@code not_found}. */
     public Conversation find(UUID conversationId) {
         Conversation c = QuarkusTransaction.joiningExisting().call(() -> repository.findById(conversationId));
@@ -146,6 +154,8 @@ public class ChannelTurns {
         Conversation c = find(conversationId);
         limits.message(conversationId); // refused before any work: not stored, the same id may come again
         String body = text.strip();
+        // a cancel that comes while the turn is being stored takes effect once it has started
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 0 starting, 1 started, 2 cancelled
         Multi<JsonNode> frames = Multi.createFrom().<JsonNode>emitter(out -> {
             TurnSink sink = new TurnSink(messageId, out, json);
             Subscriber follower;
@@ -158,6 +168,9 @@ public class ChannelTurns {
             out.onTermination(() -> hub.leave(follower));
             inRequest(() -> {
                 turns.onMessage(sink, new Session(conversationId, c.locale, follower, null, caller), messageId, body);
+                if (!state.compareAndSet(0, 1)) {
+                    turns.cancel(conversationId, messageId);
+                }
                 if (!sink.ended() && !find(conversationId).status.botAnswers()) {
                     sink.endAwaitingAgent();
                 }
@@ -170,7 +183,9 @@ public class ChannelTurns {
                 .onFailure().recoverWithItem(failure -> read(this.frames.error(ParleyException.of(failure), messageId)))
                 .onCancellation().invoke(() -> {
                     LOG.debugf("request_id=%s cancelled by the caller: model request cancelled", messageId);
-                    turns.cancel(conversationId, messageId);
+                    if (state.getAndSet(2) == 1) {
+                        turns.cancel(conversationId, messageId);
+                    }
                 });
     }
 

@@ -41,11 +41,22 @@ public class ParleyGrpcService implements Parley {
     @Override
     public Uni<Answer> ask(AskRequest request) {
         String key = KeyInterceptor.KEY.get();
-        return Uni.createFrom().item(() -> open(key, request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return cancelledWith(KeyInterceptor.CANCELLED.get(), Uni.createFrom().item(() -> open(key, request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToUni(call -> turns.turn(call.conversationId, request.getMessageId(), request.getText(), call.key.caller())
                         .collect().asList()
                         .map(frames -> answer(TurnResult.of(call.conversationId.toString(), request.getMessageId(), frames))))
-                .onFailure().transform(GrpcErrors::of);
+                .onFailure().transform(GrpcErrors::of));
+    }
+
+    /** A unary call's Uni is not cancelled by the server when the client cancels or the deadline passes: the interceptor says so. */
+    private static <T> Uni<T> cancelledWith(KeyInterceptor.Cancelled cancelled, Uni<T> work) {
+        if (cancelled == null) {
+            return work;
+        }
+        return Uni.createFrom().emitter(out -> {
+            io.smallrye.mutiny.subscription.Cancellable running = work.subscribe().with(out::complete, out::fail);
+            cancelled.then(running::cancel);
+        });
     }
 
     @Override
@@ -53,8 +64,7 @@ public class ParleyGrpcService implements Parley {
         String key = KeyInterceptor.KEY.get();
         return Uni.createFrom().item(() -> open(key, request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToMulti(call -> turns.turn(call.conversationId, request.getMessageId(), request.getText(), call.key.caller())
-                        .map(frame -> piece(call.conversationId, request.getMessageId(), frame)))
-                .filter(piece -> piece != null)
+                        .onItem().transformToIterable(frame -> pieces(call.conversationId, request.getMessageId(), frame)))
                 .onFailure().transform(GrpcErrors::of);
     }
 
@@ -83,17 +93,19 @@ public class ParleyGrpcService implements Parley {
         return new Call(key, id);
     }
 
-    /** A text piece, the last piece (the structured answer, is_finished), null for frames a piece does not carry; an error fails the call. */
-    private static Piece piece(UUID conversationId, String messageId, JsonNode frame) {
+    /** A text piece, or the last piece (the structured answer, is_finished), or none for other frames; an error fails the call. */
+    private static List<Piece> pieces(UUID conversationId, String messageId, JsonNode frame) {
         return switch (frame.path("type").asText()) {
-            case "answer.delta" -> Piece.newBuilder().setText(frame.path("text").asText()).build();
-            case "answer.end", "awaiting.agent" -> Piece.newBuilder().setIsFinished(true)
-                    .setAnswer(answer(TurnResult.of(conversationId.toString(), messageId, List.of(frame)))).build();
-            case "message" -> "assistant".equals(frame.path("role").asText()) ? Piece.newBuilder().setIsFinished(true)
-                    .setAnswer(answer(TurnResult.of(conversationId.toString(), messageId, List.of(frame)))).build() : null;
+            case "answer.delta" -> List.of(Piece.newBuilder().setText(frame.path("text").asText()).build());
+            case "answer.end", "awaiting.agent" -> List.of(last(conversationId, messageId, frame));
+            case "message" -> "assistant".equals(frame.path("role").asText()) ? List.of(last(conversationId, messageId, frame)) : List.of();
             case "error" -> throw TurnResult.failure(frame);
-            default -> null;
+            default -> List.of();
         };
+    }
+
+    private static Piece last(UUID conversationId, String messageId, JsonNode frame) {
+        return Piece.newBuilder().setIsFinished(true).setAnswer(answer(TurnResult.of(conversationId.toString(), messageId, List.of(frame)))).build();
     }
 
     static Answer answer(TurnResult r) {
