@@ -33,6 +33,7 @@ class PackageRulesTest {
                 .layer("limits").definedBy("io.parley.limits..")
                 .layer("conversation").definedBy("io.parley.conversation..")
                 .layer("answer").definedBy("io.parley.answer..")
+                .layer("audit").definedBy("io.parley.audit..")
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .whereLayer("integration").mayNotBeAccessedByAnyLayer()
@@ -45,6 +46,7 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "llm", "chat", "agent", "integration")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "offline", "llm", "lifecycle", "chat", "agent", "integration")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "lifecycle", "widget", "ops", "integration")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "widget")
                 .check(PARLEY);
     }
