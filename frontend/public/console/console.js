@@ -89,6 +89,7 @@ async function start() {
   $('#me').textContent = `${state.me.displayName} (${state.me.role})`;
   $('#open-agents').hidden = state.me.role !== 'admin';
   $('#open-intents').hidden = state.me.role !== 'admin';
+  $('#open-integrations').hidden = state.me.role !== 'admin';
   $('#open-dashboard').hidden = state.me.role !== 'admin';
   socket.connect();
   await refreshList();
