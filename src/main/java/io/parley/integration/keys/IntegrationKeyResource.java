@@ -1,5 +1,9 @@
 package io.parley.integration.keys;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ParleyException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,10 +29,12 @@ public class IntegrationKeyResource {
 
     private final IntegrationKeys keys;
     private final SecurityIdentity identity;
+    private final AuditTrail audit;
 
-    IntegrationKeyResource(IntegrationKeys keys, SecurityIdentity identity) {
+    IntegrationKeyResource(IntegrationKeys keys, SecurityIdentity identity, AuditTrail audit) {
         this.keys = keys;
         this.identity = identity;
+        this.audit = audit;
     }
 
     /**
@@ -69,6 +75,8 @@ public class IntegrationKeyResource {
         }
         IntegrationKeys.Created created = keys.create(request.name().strip(), scopes, request.expiresAt(), perMinute,
                 identity.getPrincipal().getName());
+        audit.record(new AuditEntry(identity.getPrincipal().getName(), null, AuditAction.KEY_CHANGE, "key:" + created.key().id(), AuditOutcome.OK,
+                java.util.Map.of("change", "created", "name", created.key().name(), "scopes", List.copyOf(scopes.stream().map(Scope::wire).toList()))));
         return Response.status(201).header("Cache-Control", "no-store").entity(new CreatedKey(created.key(), created.secret())).build();
     }
 
@@ -85,6 +93,8 @@ public class IntegrationKeyResource {
         if (!keys.revoke(id)) {
             throw new ParleyException(io.parley.failure.ErrorCode.NOT_FOUND, "No integration key " + id + ".");
         }
+        audit.record(new AuditEntry(identity.getPrincipal().getName(), null, AuditAction.KEY_CHANGE, "key:" + id, AuditOutcome.OK,
+                java.util.Map.of("change", "revoked")));
         return Response.noContent().build();
     }
 }

@@ -1,5 +1,9 @@
 package io.parley.integration.keys;
 
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEntry;
+import io.parley.audit.AuditOutcome;
+import io.parley.audit.AuditTrail;
 import io.parley.failure.ErrorCode;
 import io.parley.failure.ParleyException;
 import io.parley.limits.Limits;
@@ -43,10 +47,12 @@ public class IntegrationKeys {
 
     private final DataSource dataSource;
     private final Limits limits;
+    private final AuditTrail audit;
 
-    IntegrationKeys(DataSource dataSource, Limits limits) {
+    IntegrationKeys(DataSource dataSource, Limits limits, AuditTrail audit) {
         this.dataSource = dataSource;
         this.limits = limits;
+        this.audit = audit;
     }
 
     /** A new key and its secret, which is never stored nor shown again. */
@@ -114,15 +120,30 @@ public class IntegrationKeys {
         IntegrationKey key = find(secret).orElse(null);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         if (key == null || key.revokedAt() != null || (key.expiresAt() != null && !key.expiresAt().isAfter(now))) {
-            LOG.infof("integration call refused: %s key", key == null ? "unknown" : key.revokedAt() != null ? "revoked" : "expired");
+            String why = key == null ? "unknown" : key.revokedAt() != null ? "revoked" : "expired";
+            LOG.infof("integration call refused: %s key", why);
+            audit.recordLater(new AuditEntry(key == null ? "key:unknown" : actor(key), null, AuditAction.KEY_USE, needed.wire(),
+                    AuditOutcome.DENIED, java.util.Map.of("reason", why)));
             throw new ParleyException(ErrorCode.UNAUTHORIZED, "This integration key is not valid (unknown, expired or revoked).");
         }
         if (!key.scopes().contains(needed) && java.util.Arrays.stream(orElse).noneMatch(key.scopes()::contains)) {
+            audit.recordLater(new AuditEntry(actor(key), null, AuditAction.KEY_USE, needed.wire(), AuditOutcome.DENIED, java.util.Map.of("reason", "scope")));
             throw new ParleyException(ErrorCode.FORBIDDEN, "This integration key does not have the \"" + needed.wire() + "\" scope.");
         }
-        limits.keyCall(key.id(), key.perMinute());
+        try {
+            limits.keyCall(key.id(), key.perMinute());
+        } catch (ParleyException limited) {
+            audit.recordLater(new AuditEntry(actor(key), null, AuditAction.KEY_USE, needed.wire(), AuditOutcome.DENIED, java.util.Map.of("reason", "rate")));
+            throw limited;
+        }
+        audit.recordLater(new AuditEntry(actor(key), null, AuditAction.KEY_USE, needed.wire(), AuditOutcome.OK, java.util.Map.of("key", key.id())));
         LOG.debugf("integration call by key %d (%s) scope=%s", key.id(), key.prefix(), needed.wire());
         return key;
+    }
+
+    /** How the audit trail names a key's calls. */
+    static String actor(IntegrationKey key) {
+        return "key:" + key.name();
     }
 
     private Optional<IntegrationKey> find(String secret) {
