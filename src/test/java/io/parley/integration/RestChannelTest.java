@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -35,6 +36,9 @@ class RestChannelTest {
 
     @Inject
     AgroalDataSource db;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/ws/chat")
+    java.net.URI chat;
 
     @Inject
     ModelPathReset modelPath;
@@ -82,7 +86,18 @@ class RestChannelTest {
         assertThat(after1).hasSize(1);
         assertThat(after1.get(0)).containsEntry("role", "assistant").containsEntry("seq", 2);
         // agents see it like any other conversation
-        AgentSession.admin().given().get("/api/conversations/" + conversation).then().statusCode(200);
+        AgentSession.admin().given().get("/api/conversations/" + conversation).then().statusCode(200)
+                .body("conversation.channel", equalTo("rest"));
+    }
+
+    @Test
+    void aConversationFromParleysOwnPageIsRecordedAsWeb() throws Exception {
+        try (io.parley.testing.ChatClient customer = io.parley.testing.ChatClient.connect(chat)) {
+            String conversation = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("conversationId").asText();
+            customer.send(Map.of("type", "message", "id", "web-1", "text", "hello")).nextOfType("answer.end");
+            assertThat(new Sql(db::getConnection).row("select channel from conversation where id = ?::uuid", conversation).get("channel"))
+                    .isEqualTo("web");
+        }
     }
 
     @Test
@@ -153,6 +168,13 @@ class RestChannelTest {
             ps.executeUpdate();
         }
         as(expiring).body(Map.of()).post(API).then().statusCode(401).body("detail", containsString("not valid"));
+        // every use and every change of a key is in the audit trail
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> new Sql(db::getConnection).count(
+                "select count(*) from audit_log where action = 'key_use' and outcome = 'denied' and actor = 'key:expiring'") == 1);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> new Sql(db::getConnection).count(
+                "select count(*) from audit_log where action = 'key_use' and outcome = 'ok' and actor = 'key:two a minute'") == 2);
+        assertThat(new Sql(db::getConnection).count("select count(*) from audit_log where action = 'key_change' and actor = 'admin' "
+                + "and target = ?", "key:" + id)).isEqualTo(2);
         // agents cannot manage keys; only admins
         AgentSession.agent("keyless-agent", "Keyless").given().get("/api/integration-keys").then().statusCode(403);
     }
