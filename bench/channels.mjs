@@ -16,7 +16,7 @@ import { startFakeModel } from './fake-model.mjs';
 import { turns, summary } from './load.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const jar = path.join(root, 'target/quarkus-app/quarkus-run.jar');
+const jar = process.env.PARLEY_JAR || path.join(root, 'target/quarkus-app/quarkus-run.jar');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((r) => { const s = net.createServer().listen(0, () => { const p = s.address().port; s.close(() => r(p)); }); });
 const now = () => Number(process.hrtime.bigint() / 1000n);
