@@ -107,6 +107,7 @@ async function start() {
   showMe();
   $('#open-agents').hidden = state.me.role !== 'admin';
   $('#open-intents').hidden = state.me.role !== 'admin';
+  $('#open-integrations').hidden = state.me.role !== 'admin';
   $('#open-dashboard').hidden = state.me.role !== 'admin';
   $('#open-audit').hidden = state.me.role !== 'admin';
   socket.connect();

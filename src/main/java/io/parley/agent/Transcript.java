@@ -27,11 +27,11 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
 
     public record Summary(UUID id, String status, String locale, boolean priority, OffsetDateTime createdAt,
                           OffsetDateTime updatedAt, long lastSeq, String agent, String agentName, List<String> tags,
-                          Integer rating, String ratingComment, OffsetDateTime ratedAt, String site, String userId) {
+                          Integer rating, String ratingComment, OffsetDateTime ratedAt, String site, String userId, String channel) {
         static Summary of(Conversation c, Agent assigned) {
             return new Summary(c.id, c.status.wire(), c.locale, c.priority, c.createdAt, c.updatedAt, c.lastSeq,
                     assigned == null ? null : assigned.username, assigned == null ? null : assigned.displayName,
-                    Arrays.asList(c.tags), c.rating, c.ratingComment, c.ratedAt, c.site, c.externalUserId);
+                    Arrays.asList(c.tags), c.rating, c.ratingComment, c.ratedAt, c.site, c.externalUserId, c.channel.wire());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.parley.chat;
 
+import io.parley.conversation.Channel;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.Conversations;
 import io.parley.failure.ErrorCode;
@@ -214,6 +215,9 @@ public class ChatProtocol {
             lastSeq = 0;
         }
         Conversation c = opened.conversation();
+        if (!stored) {
+            c.channel = channelOf(site, connection.handshakeRequest());
+        }
         if (c.lastSeq > 0) {
             // answers left streaming by a Parley that died become stored, interrupted answers before the replay
             turns.sweepInterrupted(c.id);
@@ -285,7 +289,7 @@ public class ChatProtocol {
                 hub.send(connection, frames.error(failure, turn));
                 return;
             }
-            turns.onMessage(connection, s, turn, body);
+            turns.onMessage(FrameSink.of(connection), s, turn, body);
         };
     }
 
@@ -338,6 +342,20 @@ public class ChatProtocol {
             reject(connection, ErrorCode.HELLO_REQUIRED, "Send a hello frame first.");
         }
         return session;
+    }
+
+    /** Parley's own page opens the socket from this server's origin; any other site embeds the widget. */
+    private static Channel channelOf(String origin, io.quarkus.websockets.next.HandshakeRequest request) {
+        if (origin == null) {
+            return Channel.WEB;
+        }
+        try {
+            java.net.URI u = java.net.URI.create(origin);
+            int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+            return u.getHost() != null && u.getHost().equalsIgnoreCase(request.host()) && port == request.port() ? Channel.WEB : Channel.WIDGET;
+        } catch (IllegalArgumentException e) {
+            return Channel.WIDGET;
+        }
     }
 
     private boolean tooLarge(String raw) {

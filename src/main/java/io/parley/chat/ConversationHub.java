@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -45,7 +44,6 @@ import java.util.function.LongFunction;
 public class ConversationHub implements ChangeFeed.Listener {
 
     private static final Logger LOG = Logger.getLogger(ConversationHub.class);
-    private static final UserData.TypedKey<Outbox> OUTBOX = new UserData.TypedKey<>("parley.outbox");
     /** 1013 Try Again Later: every Parley client reconnects with backoff and resumes after its last seq. */
     static final CloseReason TOO_SLOW = new CloseReason(1013, "reading too slowly: reconnect and resume");
 
@@ -82,6 +80,12 @@ public class ConversationHub implements ChangeFeed.Listener {
 
     /** As {@link #join(UUID, WebSocketConnection, long, long, LongFunction)}, for a customer or an agent console. */
     public Subscriber join(UUID conversationId, WebSocketConnection connection, long lastSeq, long storedLastSeq,
+                           LongFunction<String> ready, boolean agent) {
+        return join(conversationId, FrameSink.of(connection), lastSeq, storedLastSeq, ready, agent);
+    }
+
+    /** As {@link #join(UUID, WebSocketConnection, long, long, LongFunction)}, for a follower on any channel. */
+    public Subscriber join(UUID conversationId, FrameSink connection, long lastSeq, long storedLastSeq,
                            LongFunction<String> ready, boolean agent) {
         Subscriber s = new Subscriber(connection, conversationId, Math.min(lastSeq, storedLastSeq), agent);
         boolean caughtUp;
@@ -154,7 +158,7 @@ public class ConversationHub implements ChangeFeed.Listener {
      * replay has not reached it yet, the replay brings it in order instead: a frame with a later seq
      * ahead of the replay would make the client take the rest of the replay for duplicates.
      */
-    void sendStored(WebSocketConnection connection, Subscriber s, Message m, String frame) {
+    void sendStored(FrameSink connection, Subscriber s, Message m, String frame) {
         if (s == null) {
             send(connection, frame);
             return;
@@ -335,6 +339,11 @@ public class ConversationHub implements ChangeFeed.Listener {
      * queued: the connection is closed with 1013 and resumes from its last seq.
      */
     public void send(WebSocketConnection connection, String frame) {
+        send(FrameSink.of(connection), frame);
+    }
+
+    /** As {@link #send(WebSocketConnection, String)}, to a follower on any channel. */
+    public void send(FrameSink connection, String frame) {
         if (!connection.isOpen()) {
             return;
         }
@@ -350,7 +359,7 @@ public class ConversationHub implements ChangeFeed.Listener {
         });
     }
 
-    private void closeSlow(WebSocketConnection connection, Outbox out) {
+    private void closeSlow(FrameSink connection, Outbox out) {
         if (!connection.isOpen() || !out.startClosing()) {
             return;
         }
@@ -361,14 +370,14 @@ public class ConversationHub implements ChangeFeed.Listener {
         });
     }
 
-    private Outbox outbox(WebSocketConnection connection) {
-        Outbox out = connection.userData().get(OUTBOX);
+    private Outbox outbox(FrameSink connection) {
+        Outbox out = connection.outbox;
         if (out == null) {
             synchronized (connection) {
-                out = connection.userData().get(OUTBOX);
+                out = connection.outbox;
                 if (out == null) {
                     out = new Outbox(config.sendQueueBytes(), queuedBytes);
-                    connection.userData().put(OUTBOX, out);
+                    connection.outbox = out;
                 }
             }
         }

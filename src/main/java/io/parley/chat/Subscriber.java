@@ -1,17 +1,15 @@
 package io.parley.chat;
 
-import io.quarkus.websockets.next.WebSocketConnection;
-
 import java.util.UUID;
 
 /**
- * One connection following one conversation: a customer's, or an agent console watching it.
+ * One follower of one conversation: a customer's connection (any channel), or an agent console watching it.
  * {@code lastSent} is the highest seq this connection has been sent: its delivery cursor. Stored
  * messages reach it in seq order, each once (guarded by {@code this}).
  */
 public final class Subscriber {
 
-    final WebSocketConnection connection;
+    final FrameSink connection;
     final UUID conversationId;
     /** An agent console (gets the customer's typing, not the agent's). */
     final boolean agent;
@@ -22,7 +20,7 @@ public final class Subscriber {
      */
     boolean pumping;
 
-    Subscriber(WebSocketConnection connection, UUID conversationId, long lastSent, boolean agent) {
+    Subscriber(FrameSink connection, UUID conversationId, long lastSent, boolean agent) {
         this.connection = connection;
         this.conversationId = conversationId;
         this.lastSent = lastSent;

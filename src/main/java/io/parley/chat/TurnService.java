@@ -16,7 +16,6 @@ import io.parley.llm.Accounting;
 import io.parley.llm.LlmConfig;
 import io.parley.llm.ModelRouter;
 import io.parley.knowledge.Knowledge;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -77,12 +76,12 @@ public class TurnService {
      * and answers it when the bot has the conversation. A resend of a known id gets the original
      * acknowledgement and answer: never a second row or model call.
      */
-    void onMessage(WebSocketConnection connection, Session session, String turn, String text) {
+    public void onMessage(FrameSink connection, Session session, String turn, String text) {
         // every line of the turn carries its ids, here and wherever its work goes on
         LogFields.turn(turn, session.conversationId(), () -> receive(connection, session, turn, text)).run();
     }
 
-    private void receive(WebSocketConnection connection, Session session, String turn, String text) {
+    private void receive(FrameSink connection, Session session, String turn, String text) {
         telemetry.messageIn(turn);
         TurnStore.Accepted accepted;
         try {
@@ -343,6 +342,27 @@ public class TurnService {
         } catch (RuntimeException e) {
             LOG.warnf("conversation=%s hand-off asked by the answer not recorded: %s", answer.conversationId, e.getMessage());
         }
+    }
+
+    /**
+     * A caller on another channel gave up on {@code turn} (a cancelled gRPC call, a closed SSE
+     * response): its model request is cancelled and what was shown is stored as interrupted, as at a
+     * restart, so a resend of the same id answers it again. False when it is not streaming here.
+     */
+    public boolean cancel(UUID conversationId, String turn) {
+        boolean found = false;
+        for (ActiveTurn t : List.copyOf(active.values())) {
+            if (t.conversationId.equals(conversationId) && t.customer.msgId.equals(turn)) {
+                found = true;
+                Cancellable c = t.subscription;
+                if (c != null) {
+                    c.cancel();
+                }
+                onWorker(() -> finish(t, StructuredAnswer.cutShort(t.text()), CallStats.unaccounted(), null, MessageState.INTERRUPTED,
+                        "The request was cancelled. Send the same message again to retry this turn."));
+            }
+        }
+        return found;
     }
 
     /** Answers streaming on this instance right now. */

@@ -60,4 +60,8 @@ public class Conversation extends PanacheEntityBase {
 
     /** The site (browser Origin) the conversation was started from, when known. */
     public String site;
+
+    /** How the conversation came in (set when it is stored, never changed). */
+    @Column(nullable = false, updatable = false)
+    public Channel channel = Channel.WEB;
 }

@@ -308,7 +308,7 @@ final class TurnSql {
     void insert(Conversation conversation) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into conversation (id, token_hash, status, locale, priority, last_seq, "
-                     + "created_at, updated_at, site, external_user_id) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?) on conflict (id) do nothing")) {
+                     + "created_at, updated_at, site, external_user_id, channel) values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
             ps.setObject(1, conversation.id);
             ps.setString(2, conversation.tokenHash);
             ps.setString(3, conversation.status.wire());
@@ -318,6 +318,7 @@ final class TurnSql {
             ps.setObject(7, conversation.updatedAt);
             ps.setString(8, conversation.site);
             ps.setString(9, conversation.externalUserId);
+            ps.setString(10, conversation.channel.wire());
             ps.executeUpdate();
         }
     }

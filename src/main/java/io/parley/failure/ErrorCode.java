@@ -13,6 +13,8 @@ public enum ErrorCode {
     HELLO_REQUIRED("hello_required", 400, "Bad request"),
     /** The resume token is unknown. */
     UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
+    /** The caller is known but may not do this (an integration key without the scope). */
+    FORBIDDEN("forbidden", 403, "Forbidden"),
     RATE_LIMITED("rate_limited", 429, "Too many requests"),
     /** The model could not finish this turn; resend the message to retry it. */
     MODEL_UNAVAILABLE("model_unavailable", 503, "Model unavailable"),

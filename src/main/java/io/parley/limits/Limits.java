@@ -25,6 +25,7 @@ public class Limits {
     private final Cache<UUID, TokenBucket> messages;
     private final Cache<String, TokenBucket> conversations;
     private final Map<String, AtomicInteger> sockets = new ConcurrentHashMap<>();
+    private final Cache<Long, TokenBucket> keys = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(2)).maximumSize(10_000).build();
 
     Limits(LimitsConfig config) {
         this.config = config;
@@ -38,6 +39,14 @@ public class Limits {
         if (waitMs > 0) {
             throw refused("Too many messages at once: this one was not sent. It can be sent again in "
                     + seconds(waitMs) + ".", waitMs);
+        }
+    }
+
+    /** A call with integration key {@code keyId}, allowed {@code perMinute}: taken, or refused with when to call again. */
+    public void keyCall(long keyId, int perMinute) {
+        long waitMs = keys.get(keyId, id -> new TokenBucket(perMinute, Duration.ofMinutes(1))).take();
+        if (waitMs > 0) {
+            throw refused("Too many calls with this integration key. Call again in " + seconds(waitMs) + ".", waitMs);
         }
     }
 

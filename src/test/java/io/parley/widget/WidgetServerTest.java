@@ -89,7 +89,8 @@ class WidgetServerTest {
                     .nextOfType("ready").path("conversationId").asText()).isNotEqualTo(conversation);
         }
         AgentSession.admin().given().get("/api/conversations/" + conversation).then()
-                .body("conversation.site", equalTo(SITE)).body("conversation.userId", equalTo(user));
+                .body("conversation.site", equalTo(SITE)).body("conversation.userId", equalTo(user))
+                .body("conversation.channel", equalTo("widget"));
     }
 
     @Test
