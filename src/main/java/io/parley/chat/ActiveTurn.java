@@ -42,4 +42,12 @@ final class ActiveTurn {
     synchronized void append(String text) {
         sent.append(text);
     }
+
+    /** Stops the model request (or offline stream) behind this answer, when it has started. */
+    void cancelModel() {
+        Cancellable c = subscription;
+        if (c != null) {
+            c.cancel();
+        }
+    }
 }

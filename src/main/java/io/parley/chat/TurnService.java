@@ -18,16 +18,14 @@ import io.parley.llm.ModelRouter;
 import io.parley.knowledge.Knowledge;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,10 +49,8 @@ public class TurnService {
     private final Vertx vertx;
     private final Handoff handoff;
     private final Accounting accounting;
-    @jakarta.inject.Inject
-    TurnTelemetry telemetry;
-    @jakarta.inject.Inject
-    Knowledge knowledge;
+    @Inject TurnTelemetry telemetry;
+    @Inject Knowledge knowledge;
     /** Answers streaming on this instance, by reserved row id. */
     private final Map<Long, ActiveTurn> active = new ConcurrentHashMap<>();
 
@@ -354,10 +350,7 @@ public class TurnService {
         for (ActiveTurn t : List.copyOf(active.values())) {
             if (t.conversationId.equals(conversationId) && t.customer.msgId.equals(turn)) {
                 found = true;
-                Cancellable c = t.subscription;
-                if (c != null) {
-                    c.cancel();
-                }
+                t.cancelModel();
                 onWorker(() -> finish(t, StructuredAnswer.cutShort(t.text()), CallStats.unaccounted(), null, MessageState.INTERRUPTED,
                         "The request was cancelled. Send the same message again to retry this turn."));
             }
@@ -380,10 +373,7 @@ public class TurnService {
             sleep(50);
         }
         for (ActiveTurn t : List.copyOf(active.values())) {
-            Cancellable c = t.subscription;
-            if (c != null) {
-                c.cancel();
-            }
+            t.cancelModel();
             finish(t, StructuredAnswer.cutShort(t.text()), CallStats.unaccounted(), null, MessageState.INTERRUPTED,
                     "The server restarted while answering. Send the same message again to retry this turn.");
         }

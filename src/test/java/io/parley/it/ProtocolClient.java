@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +46,12 @@ final class ProtocolClient implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    /** What the socket listener hands to the client's own thread. */
-    private record Event(int connection, JsonNode frame, String closed) {
-    }
-
     final int index;
     private final int turns;
     private final IntFunction<URI> endpoints;
     private final long deadlineNanos;
     private final AtomicInteger completedTurns;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<QueueingListener.Event> events = new LinkedBlockingQueue<>();
 
     // the client's state, as the protocol asks
     volatile String token;
@@ -127,7 +122,7 @@ final class ProtocolClient implements Runnable {
                 if (socket == null && System.nanoTime() >= reconnectAt) {
                     connect();
                 }
-                Event e = events.poll(50, TimeUnit.MILLISECONDS);
+                QueueingListener.Event e = events.poll(50, TimeUnit.MILLISECONDS);
                 if (e != null) {
                     handle(e);
                 }
@@ -165,7 +160,7 @@ final class ProtocolClient implements Runnable {
         ready = false;
         try {
             socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3))
-                    .buildAsync(uri, new Listener(id)).get(5, TimeUnit.SECONDS);
+                    .buildAsync(uri, new QueueingListener(id, events)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             socket = null;
             connectFailures++;
@@ -251,16 +246,16 @@ final class ProtocolClient implements Runnable {
         }
     }
 
-    private void handle(Event e) {
-        if (e.connection != connection) {
+    private void handle(QueueingListener.Event e) {
+        if (e.connection() != connection) {
             return; // an earlier socket's last words
         }
-        if (e.closed != null) {
+        if (e.closed() != null) {
             dropped();
             return;
         }
         lastFrameAt = System.nanoTime();
-        JsonNode f = e.frame;
+        JsonNode f = e.frame();
         switch (f.path("type").asText()) {
             case "ready" -> {
                 if (conversationId != null && !conversationId.equals(f.path("conversationId").asText())) {
@@ -371,40 +366,5 @@ final class ProtocolClient implements Runnable {
 
     private static long ms(long millis) {
         return TimeUnit.MILLISECONDS.toNanos(millis);
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final int id;
-        private final StringBuilder partial = new StringBuilder();
-
-        Listener(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    events.add(new Event(id, JSON.readTree(partial.toString()), null));
-                } catch (Exception e) {
-                    events.add(new Event(id, JSON.createObjectNode().put("type", "unparsable").put("raw", partial.toString()), null));
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            events.add(new Event(id, null, "closed " + statusCode));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            events.add(new Event(id, null, "error " + error));
-        }
     }
 }
