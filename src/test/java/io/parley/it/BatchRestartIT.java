@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BatchRestartIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final int ITEMS = 30;
+    private static final int ITEMS = 12;
     private final ItDatabase db = new ItDatabase("batch");
     private final FakeDeepSeek fake = FakeDeepSeek.get();
     private final ObjectMapper json = new ObjectMapper();
@@ -43,14 +43,14 @@ class BatchRestartIT {
     void aKilledInstanceLeavesItsBatchToTheNextOneWithNoItemDoneTwice() throws Exception {
         db.start();
         fake.reset();
-        fake.replyWith(() -> FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER).paced(25)); // about a second an answer
+        fake.replyWith(() -> FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER).paced(10)); // about half a second an answer: a few in flight at the kill
         Map<String, String> env = db.instanceEnv("batch", fake.port(), Map.of(
                 "PARLEY_INTEGRATION_BATCH_LEASE", "3s",
                 "PARLEY_INTEGRATION_BATCH_POLL", "500ms",
                 "PARLEY_INTEGRATION_BATCH_CONCURRENCY", "2",
                 // the turns the kill left streaming are swept as interrupted soon after their owner is gone
                 "PARLEY_CONVERSATION_OWNER_GRACE", "1s",
-                "PARLEY_INTEGRATION_TURN_IDLE_TIMEOUT", "20s"));
+                "PARLEY_INTEGRATION_TURN_IDLE_TIMEOUT", "8s"));
         first = new ParleyProcess("batch-first", env).start();
         String key = createKey(first, signIn(first, "admin", "batch-admin-password"));
 
@@ -60,11 +60,11 @@ class BatchRestartIT {
         }
         JsonNode job = call(first, "POST", "/integration/v1/batches?mode=answer", key, file.toString(), 201);
         String id = job.path("id").asText();
-        awaitDone(first, key, id, 6, Duration.ofSeconds(60));
+        awaitDone(first, key, id, 4, Duration.ofSeconds(60));
         first.kill9();
 
         second = new ParleyProcess("batch-second", env).start();
-        JsonNode done = awaitDone(second, key, id, ITEMS, Duration.ofSeconds(180));
+        JsonNode done = awaitDone(second, key, id, ITEMS, Duration.ofSeconds(120));
         assertThat(done.path("status").asText()).isEqualTo("done");
         assertThat(done.path("done").asInt() + done.path("failed").asInt()).isEqualTo(ITEMS);
 
