@@ -1,12 +1,10 @@
 package io.parley.attachment;
 
 import io.parley.agent.Agent;
-import io.parley.agent.AgentAccounts;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.Conversations;
 import io.parley.conversation.Message;
 import io.parley.ops.Problems;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -25,7 +23,8 @@ import java.util.UUID;
 /**
  * Images into and out of a conversation. The customer proves the conversation with its token in the
  * {@code X-Parley-Token} header (never in the URL, where logs and histories keep it); agents with the
- * console's sign-in. Anyone else gets 404, whether the image exists or not.
+ * console's sign-in. Anyone else gets 404, whether the image exists or not. The agent's upload is
+ * {@link AgentAttachmentResource} (under the conversation's path, which another resource owns).
  */
 @Path("/")
 public class AttachmentResource {
@@ -35,16 +34,11 @@ public class AttachmentResource {
     private final Attachments attachments;
     private final Conversations conversations;
     private final AttachmentConfig config;
-    private final AgentAccounts accounts;
-    private final SecurityIdentity identity;
 
-    AttachmentResource(Attachments attachments, Conversations conversations, AttachmentConfig config, AgentAccounts accounts,
-                       SecurityIdentity identity) {
+    AttachmentResource(Attachments attachments, Conversations conversations, AttachmentConfig config) {
         this.attachments = attachments;
         this.conversations = conversations;
         this.config = config;
-        this.accounts = accounts;
-        this.identity = identity;
     }
 
     @POST
@@ -56,15 +50,7 @@ public class AttachmentResource {
         if (c.isEmpty()) {
             return Problems.problem(404, "Not found", "No conversation for this token: send a message first.");
         }
-        return upload(length, body, (type, bytes) -> attachments.fromCustomer(c.get(), type, bytes));
-    }
-
-    @POST
-    @Path("/api/conversations/{id}/attachments")
-    @RolesAllowed({Agent.AGENT, Agent.ADMIN})
-    public Response agentUpload(@PathParam("id") UUID id, @HeaderParam("Content-Length") Long length, InputStream body) throws IOException {
-        Agent me = accounts.current(identity);
-        return upload(length, body, (type, bytes) -> attachments.fromAgent(id, me.id, me.displayName, type, bytes));
+        return upload(config.maxBytes(), length, body, (type, bytes) -> attachments.fromCustomer(c.get(), type, bytes));
     }
 
     @GET
@@ -83,12 +69,12 @@ public class AttachmentResource {
         return attachments.find(id).map(AttachmentResource::serve).orElseGet(AttachmentResource::notFound);
     }
 
-    private interface Store {
+    interface Store {
         Message store(ImageType type, byte[] bytes);
     }
 
-    private Response upload(Long length, InputStream body, Store store) throws IOException {
-        int max = config.maxBytes();
+    /** Reads at most the limit and one byte, sniffs the type and stores: 413, 415 or 201 with the attachment. */
+    static Response upload(int max, Long length, InputStream body, Store store) throws IOException {
         if (length != null && length > max) {
             return tooLarge(max);
         }

@@ -69,6 +69,15 @@ class AttachmentTest {
             RestAssured.given().header("X-Parley-Token", otherToken).get("/attachments/" + attachment).then().statusCode(404);
             RestAssured.given().get("/attachments/" + attachment).then().statusCode(404);
             RestAssured.given().get("/api/attachments/" + attachment).then().statusCode(401);
+
+            // an agent sends one only into a conversation they have taken over
+            agent.given().contentType("image/png").body(PNG).post("/api/conversations/" + id + "/attachments").then().statusCode(409);
+            agent.given().post("/api/conversations/" + id + "/take").then().statusCode(200);
+            String back = agent.given().contentType("image/png").body(PNG).post("/api/conversations/" + id + "/attachments")
+                    .then().statusCode(201).extract().path("attachment");
+            JsonNode fromAgent = customer.nextMatching(f -> back.equals(f.path("attachment").asText()));
+            assertThat(fromAgent.path("role").asText()).isEqualTo("agent");
+            RestAssured.given().header("X-Parley-Token", token).get("/attachments/" + back).then().statusCode(200);
         }
     }
 
