@@ -94,6 +94,13 @@ class AttachmentTest {
             RestAssured.given().header("X-Parley-Token", token).contentType("image/png").body(huge)
                     .post("/attachments").then().statusCode(413).contentType("application/problem+json");
             RestAssured.given().contentType("image/png").body(PNG).post("/attachments").then().statusCode(404);
+            // a widget on an allowed site may call cross-origin (preflight), any other site may not
+            RestAssured.given().header("Origin", "https://elsewhere.example").header("Access-Control-Request-Method", "POST")
+                    .options("/attachments").then().statusCode(403);
+            String self = "http://localhost:" + RestAssured.port;
+            RestAssured.given().header("Origin", self).header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "x-parley-token").options("/attachments").then().statusCode(204)
+                    .header("Access-Control-Allow-Origin", self).header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsString("X-Parley-Token"));
         }
     }
 }
