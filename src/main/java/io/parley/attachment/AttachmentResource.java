@@ -4,6 +4,7 @@ import io.parley.agent.Agent;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.Conversations;
 import io.parley.conversation.Message;
+import io.parley.limits.Limits;
 import io.parley.ops.Problems;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -34,8 +35,10 @@ public class AttachmentResource {
     private final Attachments attachments;
     private final Conversations conversations;
     private final AttachmentConfig config;
+    private final Limits limits;
 
-    AttachmentResource(Attachments attachments, Conversations conversations, AttachmentConfig config) {
+    AttachmentResource(Attachments attachments, Conversations conversations, AttachmentConfig config, Limits limits) {
+        this.limits = limits;
         this.attachments = attachments;
         this.conversations = conversations;
         this.config = config;
@@ -50,6 +53,7 @@ public class AttachmentResource {
         if (c.isEmpty()) {
             return Problems.problem(404, "Not found", "No conversation for this token: send a message first.");
         }
+        limits.message(c.get().id); // an image counts as one of the conversation's messages a minute (429 beyond)
         return upload(config.maxBytes(), length, body, (type, bytes) -> attachments.fromCustomer(c.get(), type, bytes));
     }
 

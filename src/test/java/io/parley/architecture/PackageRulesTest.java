@@ -54,7 +54,7 @@ class PackageRulesTest {
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
                 .whereLayer("actions").mayOnlyBeAccessedByLayers("offline", "llm", "agent")
-                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
+                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration", "attachment")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent", "compliance", "integration", "attachment")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "knowledge", "lifecycle", "chat", "agent", "integration")
                 .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent", "compliance")
