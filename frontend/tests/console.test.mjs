@@ -136,6 +136,18 @@ try {
   await customer.waitForTimeout(300);
   assert.equal(await customer.locator('.msg.assistant:not(.greeting)').count(), 1, 'the bot stays silent while an agent has the conversation');
 
+  // a photo of the damaged parcel from the widget: both sides see the image itself, loaded (not a broken icon)
+  await customer.setInputFiles('parley-chat input[type=file]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+  await customer.waitForFunction(() => document.querySelector('parley-chat').shadowRoot.querySelector('.notice').textContent.includes('choose an image'));
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await customer.setInputFiles('parley-chat input[type=file]', { name: 'parcel.png', mimeType: 'image/png', buffer: png });
+  await agent.waitForFunction(() => document.querySelector('#transcript .line.customer .attachment img')?.naturalWidth > 0);
+  await customer.waitForFunction(() => document.querySelector('parley-chat').shadowRoot.querySelector('.msg.customer img.image')?.naturalWidth > 0);
+  // and the agent sends one back from the reply box
+  await agent.setInputFiles('#attach-file', { name: 'label.png', mimeType: 'image/png', buffer: png });
+  await customer.waitForFunction(() => document.querySelector('parley-chat').shadowRoot.querySelector('.msg.agent img.image')?.naturalWidth > 0);
+  await agent.waitForFunction(() => document.querySelector('#transcript .line.agent .attachment img')?.naturalWidth > 0);
+
   // resolve: the customer rates it, and the rating shows in the console
   await agent.keyboard.press('Escape');
   await agent.keyboard.press('r');
@@ -151,7 +163,7 @@ try {
   const href = await agent.getAttribute('#export-html', 'href');
   const html = await (await agent.request.get(`${base}${href}`)).text();
   assert.match(html, new RegExp(marker));
-  console.log('console: signed in, found, took over, replied, saw the customer live, resolved and rated OK');
+  console.log('console: signed in, found, took over, replied, saw the customer live, exchanged images, resolved and rated OK');
 } finally {
   await browser.close();
 }

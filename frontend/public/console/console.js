@@ -9,6 +9,7 @@ import { showCustomer } from './customer.js';
 import { accountDialogs } from './accounts.js';
 import { appendMessage, appendAction, streamStart, streamDelta, setAnswerExtras } from './transcript.js';
 import { whyButton } from './trace.js';
+import { wireAttach } from './attach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const PAGE_SIZE = 25;
@@ -320,6 +321,7 @@ $('#reply-form').addEventListener('submit', (e) => {
   $('#reply').value = '';
 });
 enterSubmits($('#reply'), $('#reply-form'));
+wireAttach(() => state.selected);
 let lastTyping = 0;
 $('#reply').addEventListener('input', () => {
   if (Date.now() - lastTyping > 2000 && socket.sendFrame({ type: 'typing', conversationId: state.selected })) lastTyping = Date.now();

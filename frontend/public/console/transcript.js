@@ -13,11 +13,24 @@ export function appendMessage(m) {
   if (m.role === 'customer') div.dataset.msg = m.id;
   const head = el('div', 'line-head');
   head.append(el('span', 'who', m.role === 'agent' ? (m.author || 'Agent') : m.role), el('time', 'time', when(m.at)));
-  div.append(head, el('div', 'text', m.text));
+  div.append(head, m.attachment ? image(m.attachment) : el('div', 'text', m.text)); // an image's text is a placeholder
   if (m.role === 'assistant') div.append(answerMeta(m));
   if (m.passages?.length) div.append(passagesUsed(m));
   box.append(div);
   box.scrollTop = box.scrollHeight;
+}
+
+// A sent image, served to signed-in agents only (the session cookie goes with the request); opens full size.
+function image(id) {
+  const link = el('a', 'attachment');
+  link.href = `/api/attachments/${encodeURIComponent(id)}`;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  const img = el('img');
+  img.src = link.href;
+  img.alt = 'Image sent in the conversation';
+  link.append(img);
+  return link;
 }
 
 function answerMeta(m) {

@@ -57,6 +57,8 @@ button, textarea, input { font: inherit; color: inherit; margin: 0; }
 .rating input { flex: 1; min-width: 100px; border: 1px solid var(--line); border-radius: 6px; padding: 4px 6px; background: var(--bg); }
 .rating .submit, .composer button { background: var(--c); color: #fff; border: 0; border-radius: 8px; padding: 0 14px; cursor: pointer; font-weight: 600; }
 .rating .submit { padding: 4px 10px; }
+.msg .image { display: block; max-width: 100%; max-height: 240px; border-radius: 8px; }
+.composer .attach { background: transparent; color: var(--c); border: 1px solid var(--line); padding: 0 10px; }
 .composer { display: flex; gap: 8px; padding: 10px; border-top: 1px solid var(--line); }
 .composer textarea { flex: 1; min-width: 0; resize: none; text-overflow: ellipsis; border: 1px solid var(--line); border-radius: 8px; padding: 8px; background: var(--bg); height: 40px; }
 :focus-visible { outline: 2px solid var(--c); outline-offset: 2px; }

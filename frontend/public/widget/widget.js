@@ -9,6 +9,7 @@ import { ParleyClient } from '../js/parley-client.js';
 import { el, enterSubmits } from '../js/dom.js';
 import { TEXT, languageOf } from './texts.js';
 import { CSS } from './style.js';
+import { attachButton, imagePart } from './attach.js';
 
 const fill = (s, values) => s.replace(/\{(\w+)\}/g, (_, k) => values[k]);
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '');
@@ -112,6 +113,9 @@ export function mount(options, base) {
   let unread = 0;
   let typingTimer;
   let greeting = null;
+  const attach = attachButton(base, client, () => t, showNotice); // a photo (a damaged item, say), sent over HTTP
+  composer.prepend(attach.button, attach.input);
+  const image = imagePart(base, client, () => t);
 
   // every word a customer reads, in the current language: again when the conversation's language changes
   function relabel() {
@@ -133,6 +137,7 @@ export function mount(options, base) {
     input.setAttribute('aria-label', t.placeholder);
     send.textContent = t.send;
     about.textContent = t.about;
+    attach.relabel();
     if (greeting && !options.greeting) greeting.querySelector('.text').textContent = t.greeting;
   }
   function speak(text) {
@@ -182,7 +187,7 @@ export function mount(options, base) {
     },
     // every answer the assistant wrote is labelled as AI-generated (answer.end's aiGenerated)
     (f) => (f.role === 'assistant' && f.aiGenerated ? el('span', 'ai', t.ai) : null),
-    (f) => el('span', 'text', f.text),
+    (f) => (f.attachment ? image(f) : el('span', 'text', f.text)), // an image's message text is only a placeholder
     // the articles an answer cites (answer.end's sources), as links; only http(s) addresses become links
     function sources(f) {
       if (!f.sources?.length) return null;

@@ -45,13 +45,13 @@ public record Transcript(Summary conversation, List<Line> messages, List<Note> n
                        List<String> suggestions, String sentiment, Boolean handoff, String source, String provider,
                        String model, Integer promptTokens, Integer completionTokens, Integer cacheHitTokens,
                        Integer cacheMissTokens, Integer firstTokenMs, Integer totalMs, String requestId, Boolean aiGenerated,
-                       List<Source> sources, List<Passage> passages) {
+                       List<Source> sources, List<Passage> passages, UUID attachment) {
         static Line of(Message m, String text) {
             Usage u = m.usage != null ? m.usage : new Usage(); // Hibernate leaves it null when all its columns are
             return new Line(m.seq, m.msgId, m.role.wire(), m.author, m.kind, text, m.createdAt, m.isAnswer() ? m.state.wire() : null, m.replyTo,
                     m.intent, m.confidence, m.entities, m.suggestions, m.sentiment, m.handoff, m.source, m.provider, m.model,
                     u.promptTokens, u.completionTokens, u.cacheHitTokens, u.cacheMissTokens, u.firstTokenMs, u.totalMs, u.requestId,
-                    m.isAnswer() ? Boolean.TRUE : null, m.sources, m.passages);
+                    m.isAnswer() ? Boolean.TRUE : null, m.sources, m.passages, m.attachment);
         }
     }
 

@@ -124,6 +124,9 @@ public class Frames {
         if (m.kind != null) {
             f.put("kind", m.kind); // what a system message announces
         }
+        if (m.attachment != null) {
+            f.put("attachment", m.attachment.toString()); // an image: GET /attachments/{id} with the token, /api/attachments/{id} for agents
+        }
         if (m.isAnswer()) {
             // every answer of the assistant is AI-generated (a model, the offline rules, the cache): clients label it as such
             f.put("aiGenerated", true);

@@ -123,6 +123,7 @@ public class CustomerData {
     public Counts anonymise(List<UUID> ids) {
         return inTransaction(c -> {
             Array array = c.createArrayOf("uuid", ids.toArray());
+            update(c, "delete from attachment where conversation_id = any(?)", array); // photos are what the customer said too
             int messages = update(c, "delete from message where conversation_id = any(?)", array);
             int notes = update(c, "delete from conversation_note where conversation_id = any(?)", array);
             int events = update(c, "delete from conversation_event where conversation_id = any(?)", array);

@@ -90,6 +90,10 @@ public class Message extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public List<Passage> passages;
 
+    /** The image this message shows (see {@code attachment.Attachments}), if any. */
+    @Column(name = "attachment_id")
+    public UUID attachment;
+
     /** The instance streaming this answer (see {@link Instance}). */
     public Long owner;
 

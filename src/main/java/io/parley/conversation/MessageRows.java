@@ -25,7 +25,7 @@ final class MessageRows {
 
     static final String COLUMNS = "id, conversation_id, seq, msg_id, role, text, reply_to, state, created_at, intent, intent_source, confidence, "
             + "entities, suggestions, sentiment, handoff, source, provider, model, prompt_tokens, completion_tokens, "
-            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind, sealed, sealed_key, sources, passages";
+            + "cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, owner, author, kind, attachment_id, sealed, sealed_key, sources, passages";
     /** The answer's fields, in the order {@link #bindAnswer} binds them. */
     static final String ANSWER_FIELDS = "intent, intent_source, confidence, entities, suggestions, sentiment, handoff, source, provider, model, "
             + "prompt_tokens, completion_tokens, cache_hit_tokens, cache_miss_tokens, first_token_ms, total_ms, request_id, sources, passages";
@@ -161,6 +161,7 @@ final class MessageRows {
                 m.owner = (Long) rs.getObject("owner");
                 m.author = rs.getString("author");
                 m.kind = rs.getString("kind");
+                m.attachment = rs.getObject("attachment_id", UUID.class);
                 m.sources = fromJson(rs.getString("sources"), SOURCES);
                 m.passages = fromJson(rs.getString("passages"), PASSAGES);
                 list.add(m);

@@ -225,8 +225,8 @@ final class TurnSql {
     Message append(Connection c, Message m, ModelAttempt attempt, boolean touch, long instance, OffsetDateTime now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 with s as (update conversation set last_seq = last_seq + 1%s where id = ? returning id, last_seq),
-                     m as (insert into message (conversation_id, seq, msg_id, role, text, sealed, sealed_key, reply_to, state, created_at, author, kind, %s)
-                           select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
+                     m as (insert into message (conversation_id, seq, msg_id, role, text, sealed, sealed_key, reply_to, state, created_at, author, kind, attachment_id, %s)
+                           select s.id, s.last_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %s from s returning id, seq)%s
                 select m.id, m.seq, pg_notify(?, ? || ':' || m.seq || ':' || ?) from m"""
                 .formatted(touch ? ", updated_at = ?" : "", MessageRows.ANSWER_FIELDS, MessageRows.ANSWER_VALUES,
                         attempt == null ? "" : ",\n l as (" + MessageRows.ATTEMPT + " where exists (select 1 from m))"))) {
@@ -245,6 +245,7 @@ final class TurnSql {
             ps.setObject(i++, now);
             ps.setString(i++, m.author);
             ps.setString(i++, m.kind);
+            ps.setObject(i++, m.attachment, Types.OTHER);
             i = rows.bindAnswer(ps, i, m);
             if (attempt != null) {
                 i = MessageRows.bindAttempt(ps, i, attempt);

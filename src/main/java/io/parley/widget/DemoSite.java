@@ -59,7 +59,7 @@ public class DemoSite {
     static String policy(String parley) {
         String socket = parley.replaceFirst("^http", "ws");
         return "default-src 'self'; script-src 'self' 'unsafe-inline' " + parley + "; connect-src " + parley + " " + socket
-                + "; img-src 'self' data: " + parley + "; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                + "; img-src 'self' data: blob: " + parley + "; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
                 + "frame-ancestors 'none'";
     }
 

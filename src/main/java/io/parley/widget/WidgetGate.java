@@ -28,6 +28,10 @@ public class WidgetGate implements HttpUpgradeCheck {
     void filters(@Observes Filters filters) {
         filters.register(rc -> {
             String path = rc.normalizedPath();
+            if (path.equals("/attachments") || path.startsWith("/attachments/")) {
+                images(rc);
+                return;
+            }
             if (path.equals("/widget.js") || path.startsWith("/widget/") || WIDGET_MODULES.contains(path)) {
                 String origin = rc.request().getHeader("Origin");
                 String site = origin != null ? origin : Origins.originOf(rc.request().getHeader("Referer"));
@@ -45,6 +49,31 @@ public class WidgetGate implements HttpUpgradeCheck {
             }
             rc.next();
         }, 100);
+    }
+
+    /**
+     * A widget on an allowed site sends and fetches images cross-origin with the token in a header:
+     * that takes CORS (a preflight, then the origin allowed on the answer); other sites get 403.
+     */
+    private void images(io.vertx.ext.web.RoutingContext rc) {
+        String origin = rc.request().getHeader("Origin");
+        if (!origins.allowed(origin, rc.request().host())) {
+            LOG.debugf("image call refused to %s", origin);
+            rc.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
+                    .end("This site may not use Parley's widget (parley.widget.allowed-origins).");
+            return;
+        }
+        rc.response().putHeader("Vary", "Origin");
+        if (origin != null) {
+            rc.response().putHeader("Access-Control-Allow-Origin", origin);
+        }
+        if (rc.request().method() == io.vertx.core.http.HttpMethod.OPTIONS) {
+            rc.response().setStatusCode(204).putHeader("Access-Control-Allow-Methods", "GET, POST")
+                    .putHeader("Access-Control-Allow-Headers", "X-Parley-Token, Content-Type")
+                    .putHeader("Access-Control-Max-Age", "600").end();
+            return;
+        }
+        rc.next();
     }
 
     @Override

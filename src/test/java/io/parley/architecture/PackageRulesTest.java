@@ -23,6 +23,7 @@ class PackageRulesTest {
     @Test
     void eachPackageUsesOnlyThoseBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("attachment").definedBy("io.parley.attachment..")
                 .layer("compliance").definedBy("io.parley.compliance..")
                 .layer("access").definedBy("io.parley.access..")
                 .layer("integration").definedBy("io.parley.integration..")
@@ -41,23 +42,24 @@ class PackageRulesTest {
                 .layer("failure").definedBy("io.parley.failure..")
                 .layer("ops").definedBy("io.parley.ops..")
                 .layer("privacy").definedBy("io.parley.privacy..")
+                .whereLayer("attachment").mayNotBeAccessedByAnyLayer()
                 .whereLayer("integration").mayNotBeAccessedByAnyLayer()
                 .whereLayer("compliance").mayNotBeAccessedByAnyLayer()
                 .whereLayer("access").mayNotBeAccessedByAnyLayer()
-                .whereLayer("agent").mayOnlyBeAccessedByLayers("access", "compliance")
+                .whereLayer("agent").mayOnlyBeAccessedByLayers("access", "compliance", "attachment")
                 .whereLayer("chat").mayOnlyBeAccessedByLayers("agent", "integration")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent", "compliance", "integration")
                 .whereLayer("knowledge").mayOnlyBeAccessedByLayers("chat", "agent")
-                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent", "integration")
+                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent", "integration", "attachment")
                 .whereLayer("widget").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
                 .whereLayer("actions").mayOnlyBeAccessedByLayers("offline", "llm", "agent")
-                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration")
-                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent", "compliance", "integration")
+                .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration", "attachment")
+                .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent", "compliance", "integration", "attachment")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "knowledge", "lifecycle", "chat", "agent", "integration")
                 .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent", "compliance")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops", "actions", "access", "compliance", "integration")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget", "privacy", "access", "compliance")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget", "privacy", "access", "compliance", "attachment")
                 .check(PARLEY);
     }
 }

@@ -1,0 +1,106 @@
+package io.parley.attachment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.testing.AgentSession;
+import io.parley.testing.ChatClient;
+import io.parley.testing.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Images from the customer (conversation token) and the agent (console sign-in), over real HTTP and sockets. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class AttachmentTest {
+
+    /** A 1×1 PNG. */
+    static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    @TestHTTPResource("/ws/chat")
+    URI chat;
+
+    @Test
+    void aCustomersPhotoIsStoredShownToTheAgentAndFlagsTheConversationForAPerson() {
+        try (ChatClient customer = ChatClient.connect(chat); ChatClient other = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            String id = ready.path("conversationId").asText();
+            String token = ready.path("token").asText();
+            customer.send(Map.of("type", "message", "id", "a1", "text", "my parcel arrived broken")).nextOfType("answer.end");
+            String otherToken = other.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("token").asText();
+            other.send(Map.of("type", "message", "id", "o1", "text", "hello")).nextOfType("answer.end");
+
+            // the client's Content-Type claims nothing useful: the type comes from the bytes
+            String attachment = RestAssured.given().header("X-Parley-Token", token).contentType("application/octet-stream").body(PNG)
+                    .post("/attachments").then().statusCode(201).body("contentType", equalTo("image/png"))
+                    .body("size", equalTo(PNG.length)).extract().path("attachment");
+            JsonNode shown = customer.nextMatching(f -> attachment.equals(f.path("attachment").asText()));
+            assertThat(shown.path("role").asText()).isEqualTo("customer");
+            // no vision model: the bot says honestly that a person will look, and the conversation waits for one
+            JsonNode reply = customer.nextMatching(f -> "assistant".equals(f.path("role").asText()) && f.path("text").asText().contains("photo"));
+            assertThat(reply.path("text").asText()).contains("a person from our team will look at it");
+            AgentSession agent = AgentSession.admin();
+            agent.given().get("/api/conversations/" + id).then().statusCode(200)
+                    .body("conversation.status", equalTo("waiting_agent"))
+                    .body("messages.find { it.attachment != null }.attachment", equalTo(attachment));
+
+            Response image = agent.given().get("/api/attachments/" + attachment);
+            assertThat(image.statusCode()).isEqualTo(200);
+            assertThat(image.contentType()).isEqualTo("image/png");
+            assertThat(image.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(image.header("Content-Security-Policy")).isEqualTo("default-src 'none'; sandbox");
+            assertThat(image.header("Content-Disposition")).startsWith("inline; filename=");
+            assertThat(image.header("Cache-Control")).startsWith("private");
+            assertThat(image.asByteArray()).isEqualTo(PNG);
+            RestAssured.given().header("X-Parley-Token", token).get("/attachments/" + attachment).then().statusCode(200);
+
+            // another conversation's token, no token, no sign-in: as if it did not exist
+            RestAssured.given().header("X-Parley-Token", otherToken).get("/attachments/" + attachment).then().statusCode(404);
+            RestAssured.given().get("/attachments/" + attachment).then().statusCode(404);
+            RestAssured.given().get("/api/attachments/" + attachment).then().statusCode(401);
+
+            // an agent sends one only into a conversation they have taken over
+            agent.given().contentType("image/png").body(PNG).post("/api/conversations/" + id + "/attachments").then().statusCode(409);
+            agent.given().post("/api/conversations/" + id + "/take").then().statusCode(200);
+            String back = agent.given().contentType("image/png").body(PNG).post("/api/conversations/" + id + "/attachments")
+                    .then().statusCode(201).extract().path("attachment");
+            JsonNode fromAgent = customer.nextMatching(f -> back.equals(f.path("attachment").asText()));
+            assertThat(fromAgent.path("role").asText()).isEqualTo("agent");
+            RestAssured.given().header("X-Parley-Token", token).get("/attachments/" + back).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void htmlCalledPngAndOversizeImagesAreRefused() {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String token = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("token").asText();
+            customer.send(Map.of("type", "message", "id", "r1", "text", "hi")).nextOfType("answer.end");
+            RestAssured.given().header("X-Parley-Token", token).contentType("image/png")
+                    .body("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8))
+                    .post("/attachments").then().statusCode(415).contentType("application/problem+json");
+            byte[] huge = new byte[5 * 1024 * 1024 + 1];
+            System.arraycopy(PNG, 0, huge, 0, PNG.length);
+            RestAssured.given().header("X-Parley-Token", token).contentType("image/png").body(huge)
+                    .post("/attachments").then().statusCode(413).contentType("application/problem+json");
+            RestAssured.given().contentType("image/png").body(PNG).post("/attachments").then().statusCode(404);
+            // a widget on an allowed site may call cross-origin (preflight), any other site may not
+            RestAssured.given().header("Origin", "https://elsewhere.example").header("Access-Control-Request-Method", "POST")
+                    .options("/attachments").then().statusCode(403);
+            String self = "http://localhost:" + RestAssured.port;
+            RestAssured.given().header("Origin", self).header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "x-parley-token").options("/attachments").then().statusCode(204)
+                    .header("Access-Control-Allow-Origin", self).header("Access-Control-Allow-Headers", org.hamcrest.Matchers.containsString("X-Parley-Token"));
+        }
+    }
+}
