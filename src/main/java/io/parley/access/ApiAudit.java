@@ -2,6 +2,7 @@ package io.parley.access;
 
 import io.parley.audit.AuditAction;
 import io.parley.audit.AuditDetails;
+import io.parley.privacy.PersonalData;
 import io.parley.audit.AuditEntry;
 import io.parley.audit.AuditOutcome;
 import io.parley.audit.AuditTrail;
@@ -19,6 +20,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import java.lang.reflect.Method;
 import java.security.Principal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -61,7 +64,9 @@ public class ApiAudit {
         details.put("status", status);
         String query = http.query();
         if (query != null && !query.isEmpty()) {
-            details.put("query", query.length() > MAX_QUERY ? query.substring(0, MAX_QUERY) : query);
+            // a search for a customer's phone or e-mail must not rest in the append-only trail, which erasure cannot reach
+            String kept = PersonalData.redact(decoded(query));
+            details.put("query", kept.length() > MAX_QUERY ? kept.substring(0, MAX_QUERY) : kept);
         }
         details.putAll(endpointDetails.all());
         AuditEntry entry = new AuditEntry(principal == null ? ANONYMOUS : principal.getName(), clientAddress.of(http), action,
@@ -70,6 +75,14 @@ public class ApiAudit {
             audit.record(entry);
         } else {
             audit.recordLater(entry);
+        }
+    }
+
+    private static String decoded(String query) {
+        try {
+            return URLDecoder.decode(query, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return query; // a malformed escape: redacted as it came
         }
     }
 

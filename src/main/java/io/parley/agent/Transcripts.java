@@ -55,7 +55,8 @@ public class Transcripts {
                 .stream().map(Transcript.Note::of).toList();
         List<Transcript.Event> history = ConversationEvent.<ConversationEvent>list("conversationId = ?1 order by id", id)
                 .stream().map(Transcript.Event::of).toList();
-        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history, actions.of(id),
+        // action calls hold the customer's details as sent to the business's systems: only in the clear view
+        return new Transcript(Transcript.Summary.of(c, assigned), messages, notes, history, clear ? actions.of(id) : List.of(),
                 clear ? Transcript.PERSONAL_DATA_CLEAR : Transcript.PERSONAL_DATA_MASKED);
     }
 

@@ -124,6 +124,9 @@ public class CustomerData {
         return inTransaction(c -> {
             Array array = c.createArrayOf("uuid", ids.toArray());
             update(c, "delete from attachment where conversation_id = any(?)", array); // photos are what the customer said too
+            // the business systems' calls hold the customer's order numbers, addresses and the responses' summaries
+            update(c, "delete from action_call where conversation_id = any(?)", array);
+            update(c, "delete from action_proposal where conversation_id = any(?)", array);
             int messages = update(c, "delete from message where conversation_id = any(?)", array);
             int notes = update(c, "delete from conversation_note where conversation_id = any(?)", array);
             int events = update(c, "delete from conversation_event where conversation_id = any(?)", array);

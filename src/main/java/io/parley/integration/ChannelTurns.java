@@ -100,6 +100,8 @@ public class ChannelTurns {
         return new Started(c.id, opened.token(), c.lastSeq, c.status.wire());
     }
 
+    private static final java.util.Set<Channel> FROM_SERVERS = java.util.EnumSet.of(Channel.REST, Channel.GRPC, Channel.BATCH);
+
     /** Stores a conversation with a given id, unless it is stored already (a batch item taken again after a restart). */
     public void startWithId(UUID id, Channel channel, String locale) {
         Conversation c = conversations.draft(locale, null, null).conversation();
@@ -108,10 +110,13 @@ public class ChannelTurns {
         conversations.store(c); // insert ... on conflict (id) do nothing
     }
 
-    /** The conversation, or {@code not_found}. */
+    /**
+     * The conversation, or {@code not_found}: only those started from a server (REST, gRPC, batch). A key
+     * holder never reads or writes into a customer's chat from the page or the widget by knowing its id.
+     */
     public Conversation find(UUID conversationId) {
         Conversation c = QuarkusTransaction.joiningExisting().call(() -> repository.findById(conversationId));
-        if (c == null) {
+        if (c == null || !FROM_SERVERS.contains(c.channel)) {
             throw new ParleyException(ErrorCode.NOT_FOUND, "No conversation " + conversationId + ".");
         }
         return c;

@@ -266,7 +266,7 @@ public class ModelRouter {
                 fallbackText(turn));
         Unmasking masks = Unmasking.of(tier.mask());
         List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), turn.grounding(), masks::mask));
-        messages.addAll(steps.messages()); // the tool calls and results of this turn's earlier steps
+        steps.messages().forEach(m -> messages.add(masks.mask(m))); // the tool calls and results of this turn's earlier steps
         ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools(),
                 steps.toolChoice());
         ToolCallBuffer toolCalls = new ToolCallBuffer();
@@ -326,7 +326,7 @@ public class ModelRouter {
                         accounting.record(new Accounting.Attempt(turn.conversationId(), turn.turn(), turn.customerSeq(), tier.name(),
                                 provider.name(), link.model(), number, assembly.stats(provider.name(), link.model()), null, assembly.finishReason()));
                         long started = System.nanoTime();
-                        steps.handle(toolCalls.calls(), out::emit).subscribe().with(LogFields.turn(turn.turn(), turn.conversationId(), next -> {
+                        steps.handle(masks.restore(toolCalls.calls()), out::emit).subscribe().with(LogFields.turn(turn.turn(), turn.conversationId(), next -> {
                             if (next.more()) {
                                 request(turn, tier, link, provider, number, out, textSent, result, running, format, steps);
                                 return;

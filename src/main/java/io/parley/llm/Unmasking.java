@@ -31,6 +31,25 @@ final class Unmasking {
         return placeholders == null ? content : placeholders.mask(content);
     }
 
+    /** A request message with its text and tool-call arguments masked (tool results and earlier calls hold details too). */
+    ChatRequest.Msg mask(ChatRequest.Msg m) {
+        if (placeholders == null) {
+            return m;
+        }
+        List<ChatRequest.ToolCall> calls = m.toolCalls().stream()
+                .map(c -> new ChatRequest.ToolCall(c.id(), c.name(), c.arguments() == null ? null : placeholders.mask(c.arguments()))).toList();
+        return new ChatRequest.Msg(m.role(), m.content() == null ? null : placeholders.mask(m.content()), calls, m.toolCallId());
+    }
+
+    /** The model's tool calls with the customer's real values back in their arguments: an action runs on what the customer said. */
+    List<ChatRequest.ToolCall> restore(List<ChatRequest.ToolCall> calls) {
+        if (!masked()) {
+            return calls;
+        }
+        return calls.stream().map(c -> new ChatRequest.ToolCall(c.id(), c.name(),
+                c.arguments() == null ? null : placeholders.restore(c.arguments()))).toList();
+    }
+
     /** Whether the request carried any placeholder (its answer then holds this customer's details: never cached). */
     boolean masked() {
         return placeholders != null && placeholders.any();

@@ -109,6 +109,22 @@ class ActionConfirmationTest {
     }
 
     @Test
+    void theModelSeesPlaceholdersButTheActionGetsTheCustomersRealPhoneNumber() throws Exception {
+        // masking on (the default): the model only ever sees [PHONE_1], and calls the action with it
+        model.enqueue(FakeDeepSeek.Reply.toolCalls(call("call_p", "create_refund_request",
+                "{\"order_id\": \"AB1234567\", \"reason\": \"arrived broken, call me on [PHONE_1]\"}")));
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            JsonNode proposal = last(ask(customer, "p-1", "Order AB1234567 arrived broken, refund it and call me on 13812345678"));
+            assertThat(proposal.path("text").asText()).contains("call me on 13812345678").doesNotContain("[PHONE_1]");
+            last(ask(customer, "p-2", "Yes, go ahead"));
+        }
+        assertThat(model.requests().toString()).doesNotContain("13812345678").contains("[PHONE_1]");
+        assertThat(shop.requests()).filteredOn(r -> r.startsWith("POST")).singleElement().asString()
+                .contains("call me on 13812345678").doesNotContain("PHONE");
+    }
+
+    @Test
     void aNoCancelsAndAnExpiredProposalNeverRuns() throws Exception {
         model.enqueue(FakeDeepSeek.Reply.toolCalls(call("call_n", "create_refund_request", REFUND_ARGS)),
                 FakeDeepSeek.Reply.toolCalls(call("call_e", "create_refund_request", REFUND_ARGS)));

@@ -57,7 +57,7 @@ class PackageRulesTest {
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("llm", "chat", "agent", "integration", "attachment")
                 .whereLayer("conversation").mayOnlyBeAccessedByLayers("lifecycle", "knowledge", "llm", "chat", "agent", "compliance", "integration", "attachment")
                 .whereLayer("answer").mayOnlyBeAccessedByLayers("conversation", "actions", "offline", "llm", "knowledge", "lifecycle", "chat", "agent", "integration")
-                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent", "compliance")
+                .whereLayer("privacy").mayOnlyBeAccessedByLayers("offline", "conversation", "llm", "lifecycle", "chat", "agent", "compliance", "access")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("agent", "chat", "llm", "knowledge", "lifecycle", "widget", "ops", "actions", "access", "compliance", "integration")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("agent", "chat", "knowledge", "widget", "privacy", "access", "compliance", "attachment")
                 .check(PARLEY);
