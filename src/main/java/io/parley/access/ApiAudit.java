@@ -80,7 +80,9 @@ public class ApiAudit {
 
     private static String decoded(String query) {
         try {
-            return URLDecoder.decode(query, StandardCharsets.UTF_8);
+            String decoded = URLDecoder.decode(query, StandardCharsets.UTF_8);
+            // a NUL or a lone surrogate cannot be stored in jsonb: such a query is kept as it came, encoded
+            return decoded.codePoints().anyMatch(c -> c == 0 || c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) ? query : decoded;
         } catch (IllegalArgumentException e) {
             return query; // a malformed escape: redacted as it came
         }
