@@ -286,8 +286,9 @@ public class TurnService {
             }
             return;
         }
-        active.remove(t.answerId);
+        // delivered before it leaves the active set: a drain that sees no active answer closes the sockets
         hub.deliver(t.conversationId, stored, frames.answerEnd(turn, stored));
+        active.remove(t.answerId);
         if (errorText != null) {
             hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
         }
