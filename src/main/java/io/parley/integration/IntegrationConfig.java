@@ -28,4 +28,11 @@ public interface IntegrationConfig {
     /** Items a batch may hold. */
     @WithDefault("100000")
     int batchMaxItems();
+
+    /**
+     * A finished or cancelled batch (its items' texts and results) is deleted this long after it
+     * ended: the texts are customers' words, kept only as long as the caller needs to fetch results.
+     */
+    @WithDefault("30d")
+    Duration batchRetention();
 }

@@ -39,6 +39,9 @@ class BatchJobTest {
     @Inject
     io.agroal.api.AgroalDataSource db;
 
+    @Inject
+    io.parley.integration.batch.BatchRetention retention;
+
     final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @BeforeEach
@@ -139,6 +142,22 @@ class BatchJobTest {
                 .isGreaterThanOrEqualTo(20);
         String results = as(key).get(API + "/" + id + "/results").then().statusCode(200).extract().asString();
         assertThat(results.isEmpty() ? 0 : results.split("\n").length).isEqualTo(after.getInt("done") + after.getInt("failed"));
+    }
+
+    @Test
+    void anEndedBatchIsDeletedAfterItsRetentionAndARunningOneIsKept() throws Exception {
+        String key = IntegrationKeysFixture.key("retention", 1000, "batch", "read");
+        String ended = as(key).queryParam("mode", "classify").body("{\"id\":\"r1\",\"text\":\"where is my order AB3000001?\"}\n").post(API)
+                .then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> progress(key, ended).getString("status").equals("done"));
+        FakeDeepSeek.get().replyWith(() -> FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER).paced(200)); // seconds an answer: still running below
+        String running = as(key).queryParam("mode", "answer").body("{\"id\":\"r2\",\"text\":\"hello\"}\n{\"id\":\"r3\",\"text\":\"hi\"}\n").post(API)
+                .then().statusCode(201).extract().path("id");
+        // a cutoff one minute ahead: the ended batch is older than that, the running one never counts
+        retention.prune(java.time.Instant.now().plusSeconds(60));
+        as(key).get(API + "/" + ended).then().statusCode(404);
+        assertThat(new io.parley.testing.Sql(db::getConnection).count("select count(*) from batch_item where job_id = ?::uuid", ended)).isZero();
+        assertThat(progress(key, running).getString("status")).isEqualTo("running");
     }
 
     @Test

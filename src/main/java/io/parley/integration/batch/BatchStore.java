@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +197,17 @@ class BatchStore {
     }
 
     /** Stops handing out the job's items (those being worked on finish); false when it is not running. */
+    /** Deletes the batches (items cascade) that are done or cancelled and ended before {@code cutoff}. */
+    int deleteEndedBefore(Instant cutoff) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("delete from batch_job where status <> 'running' and finished_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(cutoff));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
     boolean cancel(UUID id) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("update batch_job set status = 'cancelled', finished_at = now() where id = ? and status = 'running'")) {
