@@ -2,18 +2,12 @@
 // filter; an agent who is not an admin is told the page is for admins.
 // Run: PARLEY_ADMIN_PASSWORD=.. PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. node tests/audit.test.mjs URL
 import assert from 'node:assert/strict';
-import { launch, baseUrl } from './browser.mjs';
+import { launch, baseUrl, signedIn as signIn } from './browser.mjs';
 
 const base = baseUrl();
 const browser = await launch();
 
-async function signedIn(user, password) {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
-  const res = await page.request.post(`${base}/j_security_check`, { form: { j_username: user, j_password: password } });
-  assert.equal(res.status(), 200);
-  return page;
-}
+const signedIn = (user, password) => signIn(browser, base, user, password);
 
 try {
   const agent = await signedIn(process.env.PARLEY_AGENT_USER, process.env.PARLEY_AGENT_PASSWORD);

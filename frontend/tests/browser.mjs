@@ -9,6 +9,15 @@ export async function launch() {
   });
 }
 
+/** A new page signed in to the console as {@code user}; a script error on it fails the test. */
+export async function signedIn(browser, base, user, password) {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
+  const res = await page.request.post(`${base}/j_security_check`, { form: { j_username: user, j_password: password } });
+  if (res.status() !== 200) throw new Error(`sign-in as ${user}: HTTP ${res.status()}`);
+  return page;
+}
+
 export function baseUrl() {
   const url = process.argv[2] || process.env.PARLEY_URL;
   if (!url) throw new Error('usage: node <test> http://127.0.0.1:PORT');

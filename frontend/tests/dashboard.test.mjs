@@ -4,19 +4,13 @@
 // polls), and switches to the last day.
 // Run: PARLEY_ADMIN_PASSWORD=.. PARLEY_AGENT_USER=.. PARLEY_AGENT_PASSWORD=.. PARLEY_WEEK_TURNS=N node tests/dashboard.test.mjs URL
 import assert from 'node:assert/strict';
-import { launch, baseUrl } from './browser.mjs';
+import { launch, baseUrl, signedIn as signIn } from './browser.mjs';
 
 const base = baseUrl();
 const weekTurns = Number(process.env.PARLEY_WEEK_TURNS);
 const browser = await launch();
 
-async function signedIn(user, password) {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (e) => { console.error('page error:', e); process.exitCode = 1; });
-  const res = await page.request.post(`${base}/j_security_check`, { form: { j_username: user, j_password: password } });
-  assert.equal(res.status(), 200);
-  return page;
-}
+const signedIn = (user, password) => signIn(browser, base, user, password);
 
 const turnsShown = (page) => page.$eval('#current tr[data-figure="turns"] td', (td) => Number(td.textContent.replace(/,/g, '')));
 

@@ -1,5 +1,8 @@
 // The admins' audit page: anomalies, the audit trail filtered by who, what and when, its JSONL export
 // and the hash chain's verification (GET /api/audit...). Plain DOM, no build step; text only, never HTML.
+import { api as call, el } from './admin-page.js';
+
+const api = (path, options) => call(path, options, 'Only admins read the audit trail.');
 
 const status = document.getElementById('audit-status');
 const form = document.getElementById('audit-filter');
@@ -8,27 +11,6 @@ const older = document.getElementById('older');
 const ACTIONS = ['sign_in', 'sign_in_failed', 'sign_out', 'transcript_view', 'search', 'export', 'take_over', 'reply', 'resolve',
   'tag', 'note', 'account_change', 'settings_change', 'knowledge_change', 'action_change', 'key_change', 'key_use',
   'api_read', 'api_write', 'access_denied', 'erasure', 'retention', 'anomaly'];
-
-async function api(path) {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (res.status === 401) {
-    location.href = '/console/';
-    throw new Error('not signed in');
-  }
-  if (res.status === 403) throw new Error('Only admins read the audit trail.');
-  if (!res.ok) {
-    const problem = await res.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `HTTP ${res.status}`);
-  }
-  return res.json();
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function query(extra = {}) {
   const params = new URLSearchParams();

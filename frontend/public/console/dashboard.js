@@ -3,25 +3,14 @@
 // is the text version of the charts, for screen readers and for reading at a glance. Sign-in stays on
 // the console page; this page only uses its session cookie.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
+import { api as call } from './admin-page.js';
+
+const api = (path, options) => call(path, options, 'Only admins see the dashboard.');
 
 const POLL_MS = 10000;
 const RANGE_LABEL = { hour: 'last hour', day: 'last day', week: 'last week' };
 const status = document.getElementById('dashboard-status');
 const state = { range: 'hour', timer: null, charts: {}, concurrency: [[], []], data: null };
-
-async function api(path) {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (res.status === 401) {
-    location.href = '/console/';
-    throw new Error('not signed in');
-  }
-  if (res.status === 403) throw new Error('Only admins see the dashboard.');
-  if (!res.ok) {
-    const problem = await res.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `HTTP ${res.status}`);
-  }
-  return res.json();
-}
 
 // ---- charts -------------------------------------------------------------------------------------
 

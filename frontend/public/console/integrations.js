@@ -1,29 +1,10 @@
 // The admins' page for integration keys (/api/integration-keys) and batch jobs (/api/batches): plain DOM,
 // no build step; it uses the console's session cookie.
+import { api as call, el } from './admin-page.js';
+
+const api = (path, options) => call(path, options, 'Only admins manage integrations.');
 
 const status = document.getElementById('integrations-status');
-
-async function api(path, options = {}) {
-  const res = await fetch(path, { credentials: 'same-origin', ...options,
-    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) } });
-  if (res.status === 401) {
-    location.href = '/console/';
-    throw new Error('not signed in');
-  }
-  if (res.status === 403) throw new Error('Only admins manage integrations.');
-  if (!res.ok) {
-    const problem = await res.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `HTTP ${res.status}`);
-  }
-  return res.status === 204 ? null : res.json();
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function when(iso) {
   return iso ? new Date(iso).toLocaleString() : '—';

@@ -1,30 +1,11 @@
 // The admins' page for the business's own intents (GET/POST/DELETE /api/intents). Plain DOM, no build
 // step; sign-in stays on the console page, this page only uses its session cookie.
+import { api as call, el } from './admin-page.js';
+
+const api = (path, options) => call(path, options, 'Only admins manage intents.');
 
 const status = document.getElementById('intents-status');
 const list = document.getElementById('intent-list');
-
-async function api(path, options = {}) {
-  const res = await fetch(path, { credentials: 'same-origin', ...options,
-    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) } });
-  if (res.status === 401) {
-    location.href = '/console/';
-    throw new Error('not signed in');
-  }
-  if (res.status === 403) throw new Error('Only admins manage intents.');
-  if (!res.ok) {
-    const problem = await res.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `HTTP ${res.status}`);
-  }
-  return res.status === 204 ? null : res.json();
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function lines(text) {
   return text.split('\n').map((l) => l.trim()).filter(Boolean);

@@ -2,34 +2,13 @@
 // publish it, see its history, try a customer's question, import files and follow the import.
 // Plain DOM, no build step; sign-in stays on the console page, this page uses its session cookie.
 import { renderMarkdown } from './markdown.js';
+import { api, el } from './admin-page.js';
 
 const $ = (s) => document.querySelector(s);
 const status = $('#kb-status');
 const form = $('#kb-form');
 const field = (name) => form.elements.namedItem(name);
 let current = null; // the article being edited (null: a new one)
-
-async function api(path, options = {}) {
-  const json = typeof options.body === 'string';
-  const res = await fetch(path, { credentials: 'same-origin', ...options,
-    headers: { Accept: 'application/json', ...(json ? { 'Content-Type': 'application/json' } : {}) } });
-  if (res.status === 401) {
-    location.href = '/console/';
-    throw new Error('not signed in');
-  }
-  if (!res.ok) {
-    const problem = await res.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `HTTP ${res.status}`);
-  }
-  return res.status === 204 ? null : res.json();
-}
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 async function act(call) {
   status.textContent = '';
