@@ -27,7 +27,8 @@ function open(url) {
  * the next message. Per turn: acknowledgement (send → stored echo), backend-added time to first token
  * (first answer.delta − send − the fake model's time to first token, as it measured it when it can), and end of answer.
  */
-export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs, timing = () => undefined }) {
+export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs, timing = () => undefined,
+  spreadMs = Math.min(2000, sessions * 5) }) {
   const ack = hist(); const added = hist(); const end = hist();
   // with the fake model's own timestamps, added = on the way in (send → request at the model) + on the way out
   // (first token leaves the model → first delta here); the model's real time to first token drops out
@@ -38,7 +39,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   const started = now();
   let firstSend = Infinity; let lastEnd = 0; // the rate is over the sending window, not the connects before it
   await Promise.all(Array.from({ length: sessions }, async (_, s) => {
-    await sleep(Math.random() * Math.min(2000, sessions * 5)); // spread the connects
+    if (spreadMs > 0) await sleep(Math.random() * spreadMs); // spread the connects (0: a burst, all at once)
     let ws;
     try { ws = await open(url); } catch { errors++; return; }
     const waiting = new Map();
@@ -84,7 +85,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   }
   const seconds = (now() - started) / 1e6;
   const window = lastEnd > firstSend ? (lastEnd - firstSend) / 1e6 : seconds;
-  return { sessions, sent, acked, answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
+  return { sessions, sent, acked, answered, lost: sent - answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
     ack: summary(ack), added: summary(added), addedIn: summary(addedIn), addedOut: summary(addedOut), end: summary(end), tokens };
 }
 
