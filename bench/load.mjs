@@ -35,13 +35,15 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   const addedIn = hist(); const addedOut = hist();
   const firsts = []; // first delta of each turn: scored at the end, when the model's timestamps have all arrived
   let errors = 0; let sent = 0; let acked = 0; let answered = 0;
+  const errorCodes = {}; // error frames by code, timeouts and failed connects: what an error was
+  const count = (code) => { errors++; errorCodes[code] = (errorCodes[code] ?? 0) + 1; };
   const tokens = [];
   const started = now();
   let firstSend = Infinity; let lastEnd = 0; // the rate is over the sending window, not the connects before it
   await Promise.all(Array.from({ length: sessions }, async (_, s) => {
     if (spreadMs > 0) await sleep(Math.random() * spreadMs); // spread the connects (0: a burst, all at once)
     let ws;
-    try { ws = await open(url); } catch { errors++; return; }
+    try { ws = await open(url); } catch { count('connect_failed'); return; }
     const waiting = new Map();
     let ready;
     const isReady = new Promise((r) => { ready = r; });
@@ -49,20 +51,20 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
       const f = JSON.parse(data);
       const t = now();
       if (f.type === 'ready') { tokens.push(f.token); ready(); return; }
-      if (f.type === 'error') { errors++; const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
+      if (f.type === 'error') { count(f.code); const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
       const w = waiting.get(f.type === 'message' ? f.id : f.turn);
       if (!w) return;
       if (f.type === 'message' && f.role === 'customer' && !w.acked) { w.acked = true; acked++; ack.recordValue(Math.max(1, t - w.t0)); }
       if (f.type === 'answer.delta' && !w.first) { w.first = true; firsts.push({ turn: f.turn, t0: w.t0, at: t }); }
       if (f.type === 'answer.end') { answered++; lastEnd = Math.max(lastEnd, t); end.recordValue(Math.max(1, t - w.t0)); waiting.delete(f.turn); w.done(); }
     });
-    ws.on('error', () => { errors++; });
+    ws.on('error', () => { count('socket_error'); });
     ws.send(JSON.stringify({ type: 'hello', locale: 'en' }));
     await isReady;
     for (let i = 0; i < perSession; i++) {
       const id = randomUUID();
       await new Promise((done) => {
-        const timeout = setTimeout(() => { errors++; waiting.delete(id); done(); }, 60_000);
+        const timeout = setTimeout(() => { count('no_answer_in_60s'); waiting.delete(id); done(); }, 60_000);
         const t0 = now();
         firstSend = Math.min(firstSend, t0);
         waiting.set(id, { t0, done: () => { clearTimeout(timeout); done(); } });
@@ -85,7 +87,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   }
   const seconds = (now() - started) / 1e6;
   const window = lastEnd > firstSend ? (lastEnd - firstSend) / 1e6 : seconds;
-  return { sessions, sent, acked, answered, lost: sent - answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
+  return { sessions, sent, acked, answered, lost: sent - answered, errors, errorCodes, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
     ack: summary(ack), added: summary(added), addedIn: summary(addedIn), addedOut: summary(addedOut), end: summary(end), tokens };
 }
 

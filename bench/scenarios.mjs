@@ -25,9 +25,9 @@ export function cpuPerTurn(from, to, count) {
 
 /**
  * The JIT compiles the turn path first (a cold JVM spends its first seconds compiling, and on two cores the C2
- * compiler takes CPU from everything else): rounds of turns until C2 used under 10 % of a round's time.
+ * compiler takes CPU from everything else): rounds of turns until C2 used under 10 % of a round's time, or a minute passed.
  */
-export async function warmUp(server, model, maxRounds) {
+export async function warmUp(server, model, maxRounds, maxSeconds = +(process.env.BENCH_WARMUP_MAX_S || 60)) {
   model.set(FAST);
   const w = { rounds: 0, seconds: 0, lastC2Share: null };
   for (let round = 0; round < maxRounds; round++) {
@@ -35,7 +35,7 @@ export async function warmUp(server, model, maxRounds) {
     await turns({ url: server.chatUrl, timing: model.timing, sessions: 200, turns: 5, thinkMs: 100, ttftMs: 20 });
     const c2Share = (c2Ms(server.pid) - c0) / (Date.now() - t0);
     Object.assign(w, { rounds: round + 1, seconds: +((Date.now() - t0) / 1000 + w.seconds).toFixed(1), lastC2Share: +c2Share.toFixed(2) });
-    if (c2Share < 0.1) break;
+    if (c2Share < 0.1 || w.seconds > maxSeconds) break; // the cap keeps a run on a busy machine short
   }
   console.log(`${server.name} warm-up`, w);
   return w;
@@ -56,6 +56,6 @@ export async function measure(server, model, shape, { postmaster, pgUrl, spreadM
     out.rows = { sent: r.sent, stored, answers: after.answers - before.answers, lost: r.sent - stored, duplicateIds: after.duplicateIds };
   }
   console.log(`${server.name} ${shape.sessions}×${shape.turns}`, { turnsPerS: out.turnsPerS, ack: out.ack, added: out.added,
-    lost: out.lost, errors: out.errors, cpuPerTurnMs, rows: out.rows });
+    lost: out.lost, errors: out.errorCodes, cpuPerTurnMs, rows: out.rows });
   return out;
 }
