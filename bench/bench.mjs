@@ -100,6 +100,9 @@ console.log(`\nParley benchmark (${long ? 'long' : 'short'}, ${results.seconds} 
 console.log(`busiest: ${BUSIEST.sessions} sessions × ${BUSIEST.turns} turns, ${BUSIEST.thinkMs} ms jittered think, model 20 ms + 10 tokens; `
   + `cold burst: ${BURST.sessions} × ${BURST.turns}, no think, on ${results.burstDb}\n`);
 printTable(['target', 'figure', 'goal', 'ratio', ''], targetRows(results));
+const codes = [['Parley, busiest', results.busiest.parley], ['peer, busiest', results.busiest.peer], ['cold burst', results.burst]]
+  .filter(([, r]) => r && r.errors).map(([k, r]) => `${k}: ${JSON.stringify(r.errorCodes)}`);
+if (codes.length) console.log(`\nerrors by code: ${codes.join('; ')}`);
 if (results.longRows) {
   console.log('');
   printTable(['--long', 'figure'], results.longRows);

@@ -45,12 +45,13 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
     let ws;
     try { ws = await open(url); } catch { count('connect_failed'); return; }
     const waiting = new Map();
-    let ready;
+    let ready; let readyYet = false;
     const isReady = new Promise((r) => { ready = r; });
     ws.on('message', (data) => {
       const f = JSON.parse(data);
       const t = now();
-      if (f.type === 'ready') { tokens.push(f.token); ready(); return; }
+      if (f.type === 'ready') { tokens.push(f.token); readyYet = true; ready(true); return; }
+      if (f.type === 'error' && !f.turn) { count(readyYet ? f.code : `${f.code} (hello)`); ready(false); return; }
       if (f.type === 'error') { count(f.code); const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
       const w = waiting.get(f.type === 'message' ? f.id : f.turn);
       if (!w) return;
@@ -60,7 +61,11 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
     });
     ws.on('error', () => { count('socket_error'); });
     ws.send(JSON.stringify({ type: 'hello', locale: 'en' }));
-    await isReady;
+    // a hello refused or never answered ends this session (counted), instead of the whole run waiting for it
+    const readyTimer = setTimeout(() => { count('no_ready_in_60s'); ready(false); }, 60_000);
+    const isOpen = await isReady;
+    clearTimeout(readyTimer);
+    if (!isOpen) { ws.terminate(); return; }
     for (let i = 0; i < perSession; i++) {
       const id = randomUUID();
       await new Promise((done) => {

@@ -12,7 +12,7 @@ function target(name, figure, goal, { atMost = true, shown = f(figure), peer } =
 
 export function targetRows(r) {
   const P = r.busiest.parley; const Q = r.busiest.peer; const B = r.burst;
-  const lostBurst = B ? B.rows.lost + B.lost + B.rows.duplicateIds : null;
+  const lostBurst = B ? B.rows.lost + B.lost + B.errors + B.rows.duplicateIds : null;
   const rows = [
     ['busiest: turns/s, Parley ÷ peer', `${P.turnsPerS} / ${Q.turnsPerS}`, '≥ 1.2×', ratio(P.turnsPerS, Q.turnsPerS),
       met(P.turnsPerS / Q.turnsPerS >= 1.2)],
@@ -23,10 +23,12 @@ export function targetRows(r) {
       ratio(P.cpuPerTurnMs.server, Q.cpuPerTurnMs.server), '—'],
     ['busiest: all CPU per turn incl. PostgreSQL and harness, Parley / peer (ms)', `${P.cpuPerTurnMs.total} / ${Q.cpuPerTurnMs.total}`, '—',
       ratio(P.cpuPerTurnMs.total, Q.cpuPerTurnMs.total), '—'],
-    ['busiest: answers lost, Parley / peer', `${P.lost} / ${Q.lost}`, '0', '—', met(P.lost === 0 && (!P.rows || P.rows.lost === 0))],
+    ['busiest: answers lost / errors, Parley; peer', `${P.lost} / ${P.errors}; ${Q.lost} / ${Q.errors}`, '0', '—',
+      met(P.lost + P.errors === 0 && (!P.rows || P.rows.lost === 0))],
     B ? target(`cold burst${r.burstDb === 'embedded' ? ' (embedded PG)' : ''}: turns/s`, B.turnsPerS, 500, { atMost: false }) : null,
     B ? target('cold burst: ack p99 (ms)', B.ack.p99, 200) : null,
-    B ? ['cold burst: sent / stored / answered / lost / doubled', `${B.rows.sent} / ${B.rows.stored} / ${B.answered} / ${B.lost} / ${B.rows.duplicateIds}`,
+    B ? ['cold burst: sent / stored / answered / lost / doubled / errors',
+      `${B.rows.sent} / ${B.rows.stored} / ${B.answered} / ${B.lost} / ${B.rows.duplicateIds} / ${B.errors}`,
       '0 lost, 0 doubled', '—', met(lostBurst === 0)] : null,
     target('ready, embedded PG already initialised (ms)', r.startup.parley.readyMs, 2500, { peer: r.startup.peer.readyMs }),
     target('ready, external PG (ms)', r.startup.external?.readyMs ?? null, 1500, { shown: r.startup.external?.readyMs ?? 'n/a: no PostgreSQL 15' }),
