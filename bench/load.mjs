@@ -27,41 +27,49 @@ function open(url) {
  * the next message. Per turn: acknowledgement (send → stored echo), backend-added time to first token
  * (first answer.delta − send − the fake model's time to first token, as it measured it when it can), and end of answer.
  */
-export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs, timing = () => undefined }) {
+export async function turns({ url, sessions, turns: perSession, thinkMs = 200, ttftMs, timing = () => undefined,
+  spreadMs = Math.min(2000, sessions * 5) }) {
   const ack = hist(); const added = hist(); const end = hist();
   // with the fake model's own timestamps, added = on the way in (send → request at the model) + on the way out
   // (first token leaves the model → first delta here); the model's real time to first token drops out
   const addedIn = hist(); const addedOut = hist();
   const firsts = []; // first delta of each turn: scored at the end, when the model's timestamps have all arrived
   let errors = 0; let sent = 0; let acked = 0; let answered = 0;
+  const errorCodes = {}; // error frames by code, timeouts and failed connects: what an error was
+  const count = (code) => { errors++; errorCodes[code] = (errorCodes[code] ?? 0) + 1; };
   const tokens = [];
   const started = now();
   let firstSend = Infinity; let lastEnd = 0; // the rate is over the sending window, not the connects before it
   await Promise.all(Array.from({ length: sessions }, async (_, s) => {
-    await sleep(Math.random() * Math.min(2000, sessions * 5)); // spread the connects
+    if (spreadMs > 0) await sleep(Math.random() * spreadMs); // spread the connects (0: a burst, all at once)
     let ws;
-    try { ws = await open(url); } catch { errors++; return; }
+    try { ws = await open(url); } catch { count('connect_failed'); return; }
     const waiting = new Map();
-    let ready;
+    let ready; let readyYet = false;
     const isReady = new Promise((r) => { ready = r; });
     ws.on('message', (data) => {
       const f = JSON.parse(data);
       const t = now();
-      if (f.type === 'ready') { tokens.push(f.token); ready(); return; }
-      if (f.type === 'error') { errors++; const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
+      if (f.type === 'ready') { tokens.push(f.token); readyYet = true; ready(true); return; }
+      if (f.type === 'error' && !f.turn) { count(readyYet ? f.code : `${f.code} (hello)`); ready(false); return; }
+      if (f.type === 'error') { count(f.code); const w = waiting.get(f.turn); if (w) { waiting.delete(f.turn); w.done(); } return; }
       const w = waiting.get(f.type === 'message' ? f.id : f.turn);
       if (!w) return;
       if (f.type === 'message' && f.role === 'customer' && !w.acked) { w.acked = true; acked++; ack.recordValue(Math.max(1, t - w.t0)); }
       if (f.type === 'answer.delta' && !w.first) { w.first = true; firsts.push({ turn: f.turn, t0: w.t0, at: t }); }
       if (f.type === 'answer.end') { answered++; lastEnd = Math.max(lastEnd, t); end.recordValue(Math.max(1, t - w.t0)); waiting.delete(f.turn); w.done(); }
     });
-    ws.on('error', () => { errors++; });
+    ws.on('error', () => { count('socket_error'); });
     ws.send(JSON.stringify({ type: 'hello', locale: 'en' }));
-    await isReady;
+    // a hello refused or never answered ends this session (counted), instead of the whole run waiting for it
+    const readyTimer = setTimeout(() => { count('no_ready_in_60s'); ready(false); }, 60_000);
+    const isOpen = await isReady;
+    clearTimeout(readyTimer);
+    if (!isOpen) { ws.terminate(); return; }
     for (let i = 0; i < perSession; i++) {
       const id = randomUUID();
       await new Promise((done) => {
-        const timeout = setTimeout(() => { errors++; waiting.delete(id); done(); }, 60_000);
+        const timeout = setTimeout(() => { count('no_answer_in_60s'); waiting.delete(id); done(); }, 60_000);
         const t0 = now();
         firstSend = Math.min(firstSend, t0);
         waiting.set(id, { t0, done: () => { clearTimeout(timeout); done(); } });
@@ -84,7 +92,7 @@ export async function turns({ url, sessions, turns: perSession, thinkMs = 200, t
   }
   const seconds = (now() - started) / 1e6;
   const window = lastEnd > firstSend ? (lastEnd - firstSend) / 1e6 : seconds;
-  return { sessions, sent, acked, answered, errors, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
+  return { sessions, sent, acked, answered, lost: sent - answered, errors, errorCodes, seconds: +seconds.toFixed(1), turnsPerS: +(answered / window).toFixed(0),
     ack: summary(ack), added: summary(added), addedIn: summary(addedIn), addedOut: summary(addedOut), end: summary(end), tokens };
 }
 
