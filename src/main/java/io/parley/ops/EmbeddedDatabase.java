@@ -103,7 +103,13 @@ public final class EmbeddedDatabase {
         try {
             return settings.get(QUARKUS_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("The embedded PostgreSQL did not start: " + e.getCause().getMessage(), e.getCause());
+            Throwable root = e.getCause();
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            // Quarkus prints only this message: name the first and the deepest cause
+            throw new IllegalStateException("The embedded PostgreSQL did not start: " + e.getCause().getMessage()
+                    + (root != e.getCause() ? " (" + root.getMessage() + ")" : ""), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("The embedded PostgreSQL did not start within " + QUARKUS_STOP_WAIT);
         } catch (InterruptedException e) {
