@@ -20,8 +20,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,9 +31,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * The embedded PostgreSQL (zonky) that Parley uses when no datasource is configured.
  * <p>
- * It runs before Quarkus starts (the datasource URL is runtime configuration, so setting it as a
- * system property here is enough), and only when neither {@code QUARKUS_DATASOURCE_JDBC_URL} nor
- * {@code quarkus.datasource.jdbc.url} is given. Its data folder persists across restarts.
+ * It starts while Quarkus starts (the datasource URL is runtime configuration, which
+ * {@link EmbeddedDatasourceConfig} provides once the server runs), and only when neither
+ * {@code QUARKUS_DATASOURCE_JDBC_URL} nor {@code quarkus.datasource.jdbc.url} is given. Its data folder
+ * persists across restarts.
  */
 public final class EmbeddedDatabase {
 
@@ -51,10 +54,18 @@ public final class EmbeddedDatabase {
             """;
     private static EmbeddedPostgres running;
     private static String password;
+    /** The settings of the server {@link #startIfNoDatasourceConfigured()} starts in the background. */
+    private static volatile CompletableFuture<Map<String, String>> starting;
 
     private EmbeddedDatabase() {
     }
 
+    /**
+     * Starts the embedded server on a thread of its own when no datasource URL is configured, so that
+     * PostgreSQL starts while Quarkus boots (class loading, Hibernate's metadata): the datasource
+     * settings come from {@link EmbeddedDatasourceConfig}, which waits for the server when Quarkus first
+     * reads them. A server that fails to start fails Quarkus' start with its cause.
+     */
     public static void startIfNoDatasourceConfigured() {
         if (setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL") != null) {
             LOG.info("Datasource URL configured: not starting the embedded PostgreSQL");
@@ -63,12 +74,53 @@ public final class EmbeddedDatabase {
         String dir = setting("parley.db.data-dir", "PARLEY_DB_DATA_DIR");
         Path dataDir = Path.of(dir != null ? dir : "data/postgres").toAbsolutePath();
         String port = setting("parley.db.port", "PARLEY_DB_PORT");
-        stopOrphan(dataDir);
-        String url = start(dataDir, false, port == null ? 0 : Integer.parseInt(port));
-        System.setProperty("quarkus.datasource.jdbc.url", url);
-        System.setProperty("quarkus.datasource.username", USER);
-        System.setProperty("quarkus.datasource.password", password());
-        LOG.infof("Embedded PostgreSQL running, data in %s, binaries in %s", dataDir, runtimeDir(dataDir));
+        CompletableFuture<Map<String, String>> settings = new CompletableFuture<>();
+        starting = settings;
+        Thread starter = new Thread(() -> {
+            try {
+                stopOrphan(dataDir);
+                String url = start(dataDir, false, port == null ? 0 : Integer.parseInt(port));
+                LOG.infof("Embedded PostgreSQL running, data in %s, binaries in %s", dataDir, runtimeDir(dataDir));
+                settings.complete(Map.of("quarkus.datasource.jdbc.url", url,
+                        "quarkus.datasource.username", USER, "quarkus.datasource.password", password()));
+            } catch (RuntimeException | Error e) {
+                settings.completeExceptionally(e);
+            }
+        }, "embedded-pg-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /**
+     * The datasource settings of the embedded server started by {@link #startIfNoDatasourceConfigured()},
+     * once it accepts connections; empty when none was started (a datasource URL is configured, or tests).
+     */
+    static Map<String, String> datasourceSettings() {
+        CompletableFuture<Map<String, String>> settings = starting;
+        if (settings == null) {
+            return Map.of();
+        }
+        try {
+            return settings.get(QUARKUS_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable root = e.getCause();
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            // Quarkus prints only this message: name the first and the deepest cause
+            throw new IllegalStateException("The embedded PostgreSQL did not start: " + e.getCause().getMessage()
+                    + (root != e.getCause() ? " (" + root.getMessage() + ")" : ""), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The embedded PostgreSQL did not start within " + QUARKUS_STOP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the embedded PostgreSQL started", e);
+        }
+    }
+
+    /** Whether {@link #startIfNoDatasourceConfigured()} started (or is starting) the embedded server. */
+    static boolean starting() {
+        return starting != null;
     }
 
     /**

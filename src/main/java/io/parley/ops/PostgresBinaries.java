@@ -2,6 +2,7 @@ package io.parley.ops;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import io.zonky.test.db.postgres.util.ArchUtils;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -14,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -45,6 +48,9 @@ final class PostgresBinaries implements PgBinaryResolver {
     static final List<String> KEPT_VARIABLES = List.of("LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "TZ");
     static final String PATH = "/usr/local/bin:/usr/bin:/bin";
 
+    /** Beside {@code .complete}: the archive's resource URL, which finds the folder again without reading the archive. */
+    private static final String SOURCE = ".source";
+
     private final Path root;
     private volatile Path bin;
 
@@ -63,16 +69,62 @@ final class PostgresBinaries implements PgBinaryResolver {
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        byte[] archive;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware)) {
-            archive = in.readAllBytes();
-        }
-        Path home = root.resolve("postgres-" + digest(archive));
-        if (!Files.exists(home.resolve(".complete"))) {
-            unpack(archive, home);
+        // an archive unpacked before is known by where it came from (its jar's name holds the version):
+        // reading and hashing its 10+ MB on every start cost a quarter of a second of CPU
+        String source = String.valueOf(archiveUrl(system, machineHardware));
+        Path home = WINDOWS ? null : unpackedFrom(source);
+        if (home == null) {
+            byte[] archive;
+            try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware)) {
+                archive = in.readAllBytes();
+            }
+            home = root.resolve("postgres-" + digest(archive));
+            if (!Files.exists(home.resolve(".complete"))) {
+                unpack(archive, home);
+            }
+            Files.writeString(home.resolve(SOURCE), source);
+            if (WINDOWS) {
+                bin = home.resolve("bin");
+                return new ByteArrayInputStream(archive);
+            }
         }
         bin = home.resolve("bin");
-        return new ByteArrayInputStream(WINDOWS ? archive : wrappers(bin));
+        return new ByteArrayInputStream(wrappers(bin));
+    }
+
+    /** The resource zonky's resolver picks (its names, in its order), or null when it would find none of them. */
+    private static URL archiveUrl(String system, String machineHardware) {
+        String architecture = ArchUtils.normalize(machineHardware);
+        String distribution = LinuxUtils.getDistributionName();
+        List<String> names = new ArrayList<>();
+        if (distribution != null) {
+            names.add(String.format("postgres-%s-%s-%s.txz", system, architecture, distribution));
+        }
+        names.add(String.format("postgres-%s-%s.txz", system, architecture));
+        ClassLoader loader = DefaultPostgresBinaryResolver.class.getClassLoader();
+        for (String name : names) {
+            URL url = loader.getResource(name.replace(' ', '_').toLowerCase(Locale.ROOT));
+            if (url != null) {
+                return url;
+            }
+        }
+        return null;
+    }
+
+    /** The complete folder unpacked from {@code source}, if any. */
+    private Path unpackedFrom(String source) throws IOException {
+        if (source.equals("null") || !Files.isDirectory(root)) {
+            return null;
+        }
+        try (var dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("postgres-[0-9a-f]+")).toList()) {
+                Path recorded = dir.resolve(SOURCE);
+                if (Files.exists(dir.resolve(".complete")) && Files.exists(recorded) && Files.readString(recorded).equals(source)) {
+                    return dir;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -17,15 +17,45 @@ final class ItDatabase implements AutoCloseable {
     private final Path dataDir;
     private final int port = ParleyProcess.freePort();
     private volatile EmbeddedPostgres pg;
+    private static Path template;
 
     ItDatabase(String name) {
         this.dataDir = Path.of("target", name + "-postgres-" + System.currentTimeMillis()).toAbsolutePath();
     }
 
     ItDatabase start() throws IOException {
+        if (!java.nio.file.Files.exists(dataDir)) {
+            copy(template(), dataDir);
+        }
         pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
                 .setServerConfig("max_connections", "200").start();
         return this;
+    }
+
+    /**
+     * A data folder initialised once per test run (initdb takes seconds of CPU) and copied for each test,
+     * which then starts on it as on any folder of its own.
+     */
+    private static synchronized Path template() throws IOException {
+        if (template == null) {
+            Path dir = Path.of("target", "it-postgres-template-" + System.currentTimeMillis()).toAbsolutePath();
+            EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start().close();
+            template = dir;
+        }
+        return template;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+            for (Path p : all.toList()) {
+                String name = p.getFileName().toString();
+                if (name.equals("epg-lock") || name.startsWith("postmaster.")) {
+                    continue; // the template server's lock and pid: each copy gets its own
+                }
+                java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     /** Stops the server (fast shutdown); {@link #start()} brings it back on the same port with the same data. */

@@ -78,7 +78,7 @@ final class ParleyProcess {
                 Thread.currentThread().interrupt();
                 return;
             }
-            sleep(200);
+            sleep(50); // a start takes seconds; a coarser poll would add to every IT's wait
         }
         throw new IllegalStateException(name + " not ready within 60 s");
     }
