@@ -112,6 +112,11 @@ public class AttachmentResource {
     }
 
     private static Response tooLarge(int max) {
-        return Problems.problem(413, "Content Too Large", "Images may be at most " + max + " bytes.");
+        // the connection is closed after it: a client still sending a chunked body is cut off
+        return Response.fromResponse(Problems.problem(413, "Content Too Large", tooLargeDetail(max))).header("Connection", "close").build();
+    }
+
+    static String tooLargeDetail(int max) {
+        return "Images may be at most " + max + " bytes.";
     }
 }
