@@ -135,6 +135,19 @@ export class ParleyClient extends ParleySocket {
     return id;
   }
 
+  /**
+   * Makes sure the conversation is stored before something other than a message is sent into it (an image,
+   * over HTTP with the token): a visitor's first act may be a photo. Resolves once the server says `started`.
+   */
+  start(timeoutMs = 10000) {
+    return new Promise((resolve, reject) => {
+      const done = () => { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(() => { this.removeEventListener('started', done); reject(new Error('not started')); }, timeoutMs);
+      this.addEventListener('started', done, { once: true });
+      if (!this.#sendIfReady({ type: 'start' })) { clearTimeout(timer); this.removeEventListener('started', done); reject(new Error('offline')); }
+    });
+  }
+
   /** Asks for a person: the conversation waits for an agent; a system message says what happens next. */
   handoff() { return this.#sendIfReady({ type: 'handoff' }); }
 

@@ -82,6 +82,23 @@ class AttachmentTest {
     }
 
     @Test
+    void aPhotoMayBeTheVisitorsFirstActOnceTheChatSaysStart() {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            String token = customer.send(Map.of("type", "hello", "locale", "zh-CN")).nextOfType("ready").path("token").asText();
+            // after hello the conversation is a draft (stored only when the visitor acts): the token opens nothing yet
+            RestAssured.given().header("X-Parley-Token", token).body(PNG).post("/attachments").then().statusCode(404);
+            String id = customer.send(Map.of("type", "start")).nextOfType("started").path("conversationId").asText();
+            customer.send(Map.of("type", "start")).nextOfType("started"); // again: the same conversation, nothing new
+            RestAssured.given().header("X-Parley-Token", token).body(PNG).post("/attachments").then().statusCode(201);
+            assertThat(customer.nextMatching(f -> "customer".equals(f.path("role").asText())).path("attachment").asText()).isNotEmpty();
+            assertThat(customer.nextMatching(f -> "assistant".equals(f.path("role").asText())).path("text").asText())
+                    .isEqualTo("感谢您发来的照片，我们的工作人员会查看并在这里回复您。");
+            AgentSession.admin().given().get("/api/conversations/" + id).then().statusCode(200)
+                    .body("conversation.status", equalTo("waiting_agent"));
+        }
+    }
+
+    @Test
     void htmlCalledPngAndOversizeImagesAreRefused() throws Exception {
         try (ChatClient customer = ChatClient.connect(chat)) {
             JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
