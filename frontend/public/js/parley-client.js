@@ -135,16 +135,12 @@ export class ParleyClient extends ParleySocket {
     return id;
   }
 
-  /**
-   * Makes sure the conversation is stored before something other than a message is sent into it (an image,
-   * over HTTP with the token): a visitor's first act may be a photo. Resolves once the server says `started`.
-   */
-  start(timeoutMs = 10000) {
+  /** Stores the conversation before an image goes into it over HTTP (a photo may come first); resolves on `started`. */
+  start() {
     return new Promise((resolve, reject) => {
-      const done = () => { clearTimeout(timer); resolve(); };
-      const timer = setTimeout(() => { this.removeEventListener('started', done); reject(new Error('not started')); }, timeoutMs);
-      this.addEventListener('started', done, { once: true });
-      if (!this.#sendIfReady({ type: 'start' })) { clearTimeout(timer); this.removeEventListener('started', done); reject(new Error('offline')); }
+      const timer = setTimeout(reject, 10000, new Error('not started'));
+      this.addEventListener('started', () => { clearTimeout(timer); resolve(); }, { once: true });
+      if (!this.#sendIfReady({ type: 'start' })) { clearTimeout(timer); reject(new Error('offline')); }
     });
   }
 
