@@ -153,7 +153,13 @@ try {
   await phone.locator('parley-chat .launcher').click();
   const box = await phone.locator('parley-chat .panel').boundingBox();
   assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 375, 700]);
-  console.log('widget: embedded cross-origin, streamed, resumed, survived a dropped socket and hostile CSS OK');
+  // a photo as the visitor's very first act (a damaged parcel): shown, and honestly left to a person
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await phone.setInputFiles('parley-chat input[type=file]', { name: 'parcel.png', mimeType: 'image/png', buffer: png });
+  await phone.waitForFunction(() => document.querySelector('parley-chat').shadowRoot.querySelector('.msg.customer img.image')?.naturalWidth > 0);
+  await phone.waitForFunction(() => [...document.querySelector('parley-chat').shadowRoot.querySelectorAll('.msg.assistant')]
+    .some((m) => m.textContent.includes('a person from our team will look at it')));
+  console.log('widget: embedded cross-origin, streamed, resumed, survived a dropped socket and hostile CSS, a first-act photo OK');
 } finally {
   await browser.close();
 }

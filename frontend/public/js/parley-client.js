@@ -135,6 +135,15 @@ export class ParleyClient extends ParleySocket {
     return id;
   }
 
+  /** Stores the conversation before an image goes into it over HTTP (a photo may come first); resolves on `started`. */
+  start() {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(reject, 10000, new Error('not started'));
+      this.addEventListener('started', () => { clearTimeout(timer); resolve(); }, { once: true });
+      if (!this.#sendIfReady({ type: 'start' })) { clearTimeout(timer); reject(new Error('offline')); }
+    });
+  }
+
   /** Asks for a person: the conversation waits for an agent; a system message says what happens next. */
   handoff() { return this.#sendIfReady({ type: 'handoff' }); }
 

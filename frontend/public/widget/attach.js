@@ -39,10 +39,10 @@ export function attachButton(base, client, texts, notice) {
     if (!file.type.startsWith('image/')) { notice(texts().notImage); return; }
     if (file.size > MAX_BYTES) { notice(texts().imageTooLarge); return; }
     try {
+      await client.start(); // a photo may be the visitor's first act: their conversation is stored first
       const r = await fetch(new URL('/attachments', base), { method: 'POST', headers: { [TOKEN]: client.token || '' }, body: file });
       if (r.status === 413) notice(texts().imageTooLarge);
       else if (r.status === 415) notice(texts().notImage);
-      else if (r.status === 404) notice(texts().imageFirst);
       else if (!r.ok) notice(texts().imageFailed);
     } catch {
       notice(texts().imageFailed);

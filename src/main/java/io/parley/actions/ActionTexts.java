@@ -58,6 +58,13 @@ final class ActionTexts {
                 : "Sorry, I couldn't finish looking that up this time. Please try again, or I can get a person to help you.";
     }
 
+    /** A confirmed change whose call broke inside Parley: it may or may not have reached the business, so neither is claimed. */
+    static String unconfirmed(String language) {
+        return "zh".equals(language) ? "抱歉，处理时出了问题，我无法确认这项操作是否已经完成。请转人工客服为您核实，不要重复提交。"
+                : "Sorry, something went wrong on our side and I can't confirm whether that went through. "
+                + "Please ask for a person to check it rather than trying again.";
+    }
+
     static String cancelled(String language) {
         return "zh".equals(language) ? "好的，已取消，我没有提交任何申请。" : "OK, cancelled: I have not sent anything.";
     }

@@ -23,6 +23,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ActionTurns {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ActionTurns.class);
+
     /** The turn an action belongs to. */
     public record Ref(UUID conversationId, String turn) {
     }
@@ -133,11 +135,20 @@ public class ActionTurns {
         Action a = action.get();
         long started = System.nanoTime();
         return Optional.of(Multi.createFrom().<AnswerEvent>item(new AnswerEvent.Status(status(a, language)))
-                .onCompletion().switchTo(() -> run(ref, a, p.arguments()).emitOn(Infrastructure.getDefaultWorkerPool())
-                        .onItem().transformToMulti(r -> {
+                .onCompletion().switchTo(() -> Uni.createFrom().deferred(() -> run(ref, a, p.arguments()))
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
+                        .onItem().transform(r -> {
                             proposals.settle(p.id(), r.ok() ? Proposals.State.DONE : Proposals.State.FAILED); // blocking: on a worker
-                            return events(answerFrom(a, r, language, intent, entities), null, started);
-                        })));
+                            return answerFrom(a, r, language, intent, entities);
+                        })
+                        .onFailure().recoverWithItem(e -> {
+                            // the call threw (not a failed response): the proposal ends failed, never left running
+                            LOG.warnf(e, "conversation=%s action=%s confirmed call broke: proposal failed", ref.conversationId(), a.name());
+                            proposals.settle(p.id(), Proposals.State.FAILED);
+                            return new StructuredAnswer(intent, 1.0, entities, "neutral", false, ActionTexts.personOffer(language),
+                                    ActionTexts.unconfirmed(language));
+                        })
+                        .onItem().transformToMulti(answer -> events(answer, null, started))));
     }
 
     /**

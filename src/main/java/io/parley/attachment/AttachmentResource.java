@@ -51,7 +51,7 @@ public class AttachmentResource {
             throws IOException {
         Optional<Conversation> c = conversation(token);
         if (c.isEmpty()) {
-            return Problems.problem(404, "Not found", "No conversation for this token: send a message first.");
+            return Problems.problem(404, "Not found", "No conversation for this token: the chat sends a start frame first (see docs/protocol.md).");
         }
         limits.message(c.get().id); // an image counts as one of the conversation's messages a minute (429 beyond)
         return upload(config.maxBytes(), length, body, (type, bytes) -> attachments.fromCustomer(c.get(), type, bytes));
@@ -112,6 +112,11 @@ public class AttachmentResource {
     }
 
     private static Response tooLarge(int max) {
-        return Problems.problem(413, "Content Too Large", "Images may be at most " + max + " bytes.");
+        // the connection is closed after it: a client still sending a chunked body is cut off
+        return Response.fromResponse(Problems.problem(413, "Content Too Large", tooLargeDetail(max))).header("Connection", "close").build();
+    }
+
+    static String tooLargeDetail(int max) {
+        return "Images may be at most " + max + " bytes.";
     }
 }

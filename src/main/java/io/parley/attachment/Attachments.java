@@ -1,5 +1,6 @@
 package io.parley.attachment;
 
+import io.parley.chat.ImageTurns;
 import io.parley.conversation.Conversation;
 import io.parley.conversation.ConversationStatus;
 import io.parley.conversation.Message;
@@ -22,9 +23,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Stores an image sent into a conversation and the message that shows it. No model here looks at
- * images, so a customer's photo gets an honest reply (a person will look at it) and the conversation
- * goes to the agents' waiting inbox.
+ * Stores an image sent into a conversation and the message that shows it. While the bot has the
+ * conversation, a customer's photo goes to the tier's vision model when one is configured
+ * ({@link ImageTurns}); otherwise, or when that model cannot answer, it gets an honest reply (a person
+ * will look at it) and the conversation goes to the agents' waiting inbox.
  */
 @ApplicationScoped
 public class Attachments {
@@ -42,8 +44,10 @@ public class Attachments {
     private final Event<MessageStored> stored;
     private final Handoff handoff;
     private final Lifecycle lifecycle;
+    private final ImageTurns vision;
 
-    Attachments(EntityManager em, TurnStore turns, Event<MessageStored> stored, Handoff handoff, Lifecycle lifecycle) {
+    Attachments(EntityManager em, TurnStore turns, Event<MessageStored> stored, Handoff handoff, Lifecycle lifecycle, ImageTurns vision) {
+        this.vision = vision;
         this.em = em;
         this.turns = turns;
         this.stored = stored;
@@ -51,23 +55,31 @@ public class Attachments {
         this.lifecycle = lifecycle;
     }
 
-    /** The customer's image: stored with its message; while the bot has the conversation, a person is asked for. */
+    /**
+     * The customer's image: stored with its message; while the bot has the conversation, the vision model
+     * answers it, or a person is asked for. The message's id (the turn's name in answer frames) is the image's.
+     */
     public Message fromCustomer(Conversation c, ImageType type, byte[] bytes) {
         boolean bot = c.status == ConversationStatus.BOT || c.status == ConversationStatus.RESOLVED;
+        boolean seen = c.status == ConversationStatus.BOT && vision.seen(c, PLACEHOLDER);
         List<Message> added = QuarkusTransaction.requiringNew().call(() -> {
             UUID id = insert(c.id, Role.CUSTOMER, type, bytes);
-            Message shown = turns.appendInTransaction(message(c.id, Role.CUSTOMER, PLACEHOLDER, id));
-            if (!bot) {
+            Message image = message(c.id, Role.CUSTOMER, PLACEHOLDER, id);
+            image.msgId = id.toString();
+            Message shown = turns.appendInTransaction(image);
+            if (!bot || seen) {
                 return List.of(shown);
             }
-            Message reply = message(c.id, Role.ASSISTANT, zh(c.locale) ? THANKS_ZH : THANKS_EN, null);
+            Message reply = message(c.id, Role.ASSISTANT, unseenReply(c.locale), null);
             reply.replyTo = shown.id;
             reply.source = "offline"; // canned: no model saw the image
             reply.handoff = true;
             return List.of(shown, turns.appendInTransaction(reply));
         });
         added.forEach(m -> stored.fire(new MessageStored(m)));
-        if (bot) {
+        if (seen) {
+            vision.answer(c, added.get(0), type.mediaType, bytes, unseenReply(c.locale));
+        } else if (bot) {
             handoff.request(c.id, "customer", "image attachment");
         }
         return added.get(0);
@@ -115,8 +127,9 @@ public class Attachments {
         return m;
     }
 
-    private static boolean zh(String locale) {
-        return locale != null && locale.toLowerCase(Locale.ROOT).startsWith("zh");
+    /** What the customer is told when no model looks at their photo. */
+    private static String unseenReply(String locale) {
+        return locale != null && locale.toLowerCase(Locale.ROOT).startsWith("zh") ? THANKS_ZH : THANKS_EN;
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,6 +1,7 @@
 package io.parley.chat;
 
 import io.parley.answer.Grounding;
+import io.parley.answer.StructuredAnswer;
 import io.parley.conversation.Message;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -24,6 +25,8 @@ final class ActiveTurn {
     final boolean lastAnswerUnsure;
     /** This answer is unsure too: its text is replaced by a clarifying question. */
     volatile boolean clarify;
+    /** An image turn's honest answer when no model saw the image (null for a text turn). */
+    volatile StructuredAnswer unseen;
     /** What the knowledge base found for the customer's message (what the answer may cite). */
     volatile Grounding grounding = Grounding.NONE;
 

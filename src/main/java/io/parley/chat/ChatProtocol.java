@@ -95,6 +95,7 @@ public class ChatProtocol {
             }
             case "typing" -> blocking(connection, type, () -> typing(connection));
             case "handoff" -> blocking(connection, type, () -> handoff(connection, frame));
+            case "start" -> blocking(connection, type, () -> start(connection));
             case "rate" -> blocking(connection, type, () -> rate(connection, frame));
             default -> {
                 reject(connection, ErrorCode.BAD_FRAME, "Unknown frame type \"" + type + "\".");
@@ -311,6 +312,17 @@ public class ChatProtocol {
             session = stored(connection, session); // asking for a person starts the conversation, as a first message does
             String reason = optionalText(frame, "reason").map(r -> r.length() > 200 ? r.substring(0, 200) : r).orElse("customer asked for a person");
             handoff.request(session.conversationId(), "customer", reason);
+        }
+    }
+
+    /**
+     * The visitor is about to send something that is not a message frame (an image, over HTTP with the token):
+     * their conversation is stored now, as by a first message, and {@code started} says it exists.
+     */
+    private void start(WebSocketConnection connection) {
+        Session session = session(connection);
+        if (session != null) {
+            hub.send(connection, frames.started(stored(connection, session).conversationId()));
         }
     }
 

@@ -43,6 +43,11 @@ public class Frames {
                 .put("seq", seq).put("status", status.wire()).put("protocol", 1).put("maxTextChars", maxTextChars).toString();
     }
 
+    /** The answer to {@code start}: the conversation is stored, an image may be sent into it. */
+    public String started(UUID conversationId) {
+        return frame("started").put("conversationId", conversationId.toString()).toString();
+    }
+
     /** A stored message; for answers with everything an agent or a client may show. */
     public String message(Message m) {
         ObjectNode f = frame("message");

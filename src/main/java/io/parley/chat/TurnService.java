@@ -2,8 +2,10 @@ package io.parley.chat;
 
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
+import io.parley.answer.Grounding;
 import io.parley.answer.ModelAttempt;
 import io.parley.answer.StructuredAnswer;
+import io.parley.conversation.HistoryItem;
 import io.parley.conversation.Message;
 import io.parley.conversation.MessageState;
 import io.parley.conversation.TurnStore;
@@ -111,18 +113,24 @@ public class TurnService {
     }
 
     private void answer(Session session, TurnStore.Accepted accepted) {
-        Message customer = accepted.customer();
-        UUID conversationId = session.conversationId();
-        Long reserved = accepted.reserved() != null ? accepted.reserved() : store.beginAnswer(conversationId, customer.seq);
+        answer(session.conversationId(), session.locale(), accepted.customer(), accepted.reserved(), accepted.history(),
+                accepted.priority(), null);
+    }
+
+    /** @param image the turn's image and what is said when no model could see it (see {@link ImageTurns}); null for text */
+    void answer(UUID conversationId, String locale, Message customer, Long reservedRow, List<HistoryItem> history, boolean priority,
+                ImageTurns.Image image) {
+        Long reserved = reservedRow != null ? reservedRow : store.beginAnswer(conversationId, customer.seq);
         if (reserved == null) {
             return; // already answered or being answered (here or on another instance)
         }
         ActiveTurn t = new ActiveTurn(reserved, conversationId, customer, deltas(conversationId, customer.msgId),
-                Clarification.lastAnswerUnsure(accepted.history(), chat.lowConfidence()));
-        t.grounding = knowledge.ground(customer.text);
+                Clarification.lastAnswerUnsure(history, chat.lowConfidence()));
+        t.unseen = image == null ? null : image.unseen();
+        t.grounding = image == null ? knowledge.ground(customer.text) : Grounding.NONE;
         active.put(reserved, t);
         t.subscription = router.answer(new ModelRouter.Turn(conversationId, customer.msgId, customer.seq, customer.text,
-                        session.locale(), accepted.history(), accepted.priority(), t.grounding))
+                        locale, history, priority, t.grounding, image == null ? List.of() : List.of(image.image())))
                 .subscribe().with(LogFields.turn(customer.msgId, conversationId, (AnswerEvent event) -> onEvent(t, event)),
                         LogFields.turn(customer.msgId, conversationId, (Throwable failure) -> onFailure(t, failure)));
     }
@@ -174,6 +182,11 @@ public class TurnService {
         t.deltas.flush();
         String turn = t.customer.msgId;
         String seen = t.text();
+        if (seen.isEmpty() && t.unseen != null) {
+            // no model saw the image: the honest reply (a person will look), whose flag hands the conversation over
+            onWorker(() -> finish(t, t.unseen, CallStats.offline(null, null), null, MessageState.COMPLETE, null));
+            return;
+        }
         if (seen.isEmpty()) {
             LOG.warnf("request_id=%s conversation=%s error_type=%s resolution=\"customer told to retry\" detail=\"%s\"",
                     turn, t.conversationId, failure.getClass().getSimpleName(), failure.getMessage());
@@ -292,7 +305,7 @@ public class TurnService {
         if (errorText != null) {
             hub.broadcast(t.conversationId, frames.error(ErrorCode.MODEL_UNAVAILABLE, errorText, turn, null));
         }
-        handOffIfAsked(t.customer.text, stored);
+        handoff.requestIfAsked(t.customer.text, stored);
     }
 
     /**
@@ -326,18 +339,6 @@ public class TurnService {
             sweepInterrupted(null);
         } catch (RuntimeException e) {
             LOG.warnf("interrupted-answer sweep skipped, the next one does it: %s", e.getMessage());
-        }
-    }
-
-    /** A customer who asked for a person, or an answer that asks for one (its handoff flag or a configured intent), hands the conversation over. */
-    private void handOffIfAsked(String customerText, Message answer) {
-        if (!handoff.asksForPerson(customerText, answer)) {
-            return;
-        }
-        try {
-            handoff.request(answer.conversationId, "assistant", "the answer (intent " + answer.intent + ") asked for a person");
-        } catch (RuntimeException e) {
-            LOG.warnf("conversation=%s hand-off asked by the answer not recorded: %s", answer.conversationId, e.getMessage());
         }
     }
 

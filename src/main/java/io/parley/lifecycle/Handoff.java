@@ -16,6 +16,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class Handoff {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Handoff.class);
+
     private final Lifecycle lifecycle;
     private final Event<MessageStored> stored;
     private final AgentPresence presence;
@@ -44,6 +46,18 @@ public class Handoff {
         }
         return answer.state == MessageState.COMPLETE
                 && (Boolean.TRUE.equals(answer.handoff) || config.handoffIntents().contains(answer.intent));
+    }
+
+    /** Hands the conversation over when the turn {@link #asksForPerson asks for a person}; a failure to record it is logged, not thrown. */
+    public void requestIfAsked(String customerText, Message answer) {
+        if (!asksForPerson(customerText, answer)) {
+            return;
+        }
+        try {
+            request(answer.conversationId, "assistant", "the answer (intent " + answer.intent + ") asked for a person");
+        } catch (RuntimeException e) {
+            LOG.warnf("conversation=%s hand-off asked by the answer not recorded: %s", answer.conversationId, e.getMessage());
+        }
     }
 
     public Lifecycle.Change takeOver(UUID conversationId, long agentId, String agentName) {

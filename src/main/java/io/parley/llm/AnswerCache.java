@@ -31,6 +31,13 @@ import java.util.concurrent.ExecutionException;
 public class AnswerCache {
 
     public record Cached(StructuredAnswer answer, CallStats stats) {
+
+        /** The kept answer as a turn's events: its head, its whole text, its end (accounted as served from the cache). */
+        io.smallrye.mutiny.Multi<io.parley.answer.AnswerEvent> replay() {
+            CallStats replayed = stats.replayed(0, 0);
+            return io.smallrye.mutiny.Multi.createFrom().items(new io.parley.answer.AnswerEvent.Head(answer.intent(), answer.confidence(), answer.entities()),
+                    new io.parley.answer.AnswerEvent.Text(answer.answer()), new io.parley.answer.AnswerEvent.Done(answer, replayed));
+        }
     }
 
     private final CaffeineCache cache;

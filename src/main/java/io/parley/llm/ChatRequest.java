@@ -25,12 +25,26 @@ public record ChatRequest(String model, List<Msg> messages, JsonNode responseFor
 
     /**
      * One message. An assistant message that called tools carries {@code toolCalls} (its content may be
-     * null); a {@code tool} message answers the call named by {@code toolCallId}.
+     * null); a {@code tool} message answers the call named by {@code toolCallId}. A user message with
+     * {@code images} is sent with its content as parts (the text, then each image); without images its
+     * content stays a plain string, so text-only requests are unchanged byte for byte.
      */
-    public record Msg(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+    public record Msg(String role, String content, List<ToolCall> toolCalls, String toolCallId, List<Image> images) {
 
         public Msg(String role, String content) {
-            this(role, content, List.of(), null);
+            this(role, content, List.of(), null, List.of());
+        }
+
+        public Msg(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+            this(role, content, toolCalls, toolCallId, List.of());
+        }
+    }
+
+    /** An image sent to a vision model, inline as a {@code data:} URL (the attachment limit bounds its size). */
+    public record Image(String mediaType, byte[] bytes) {
+
+        public String dataUrl() {
+            return "data:" + mediaType + ";base64," + java.util.Base64.getEncoder().encodeToString(bytes);
         }
     }
 

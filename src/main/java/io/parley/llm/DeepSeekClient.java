@@ -150,7 +150,15 @@ public class DeepSeekClient {
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
         for (ChatRequest.Msg m : request.messages()) {
-            ObjectNode msg = messages.addObject().put("role", m.role()).put("content", m.content());
+            ObjectNode msg = messages.addObject().put("role", m.role());
+            if (m.images().isEmpty()) {
+                msg.put("content", m.content());
+            } else {
+                // OpenAI-compatible vision input: the content as parts, the text first, then each image as a data URL
+                ArrayNode parts = msg.putArray("content");
+                parts.addObject().put("type", "text").put("text", m.content());
+                m.images().forEach(i -> parts.addObject().put("type", "image_url").putObject("image_url").put("url", i.dataUrl()));
+            }
             if (!m.toolCalls().isEmpty()) {
                 ArrayNode calls = msg.putArray("tool_calls");
                 for (ChatRequest.ToolCall c : m.toolCalls()) {

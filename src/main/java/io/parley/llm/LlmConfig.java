@@ -76,6 +76,13 @@ public interface LlmConfig {
     @WithDefault("抱歉，我刚才没能组织好回答。您能换个说法再问一次吗？")
     String emptyAnswerTextZh();
 
+    /** The honest short answer when nothing usable came, in the customer's language (their text's, else their locale's). */
+    default String emptyAnswerText(String customerText, String locale) {
+        boolean chinese = customerText.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN)
+                || (customerText.chars().noneMatch(Character::isLetter) && locale != null && locale.toLowerCase(java.util.Locale.ROOT).startsWith("zh"));
+        return chinese ? emptyAnswerTextZh() : emptyAnswerText();
+    }
+
     @WithDefault("5s")
     Duration connectTimeout();
 
@@ -111,6 +118,13 @@ public interface LlmConfig {
      * against {@code parley.compliance.allowed-regions}. Not tagged by default.
      */
     Optional<String> region();
+
+    /**
+     * A model of the primary provider that takes images, for the tier made when no {@code default} tier is
+     * configured (for a configured tier: {@code tiers.<name>.vision-model}). Unset: no model sees images; a
+     * customer's photo gets an honest reply that a person will look at it (README, "Attachments").
+     */
+    Optional<String> visionModel();
 
     default boolean enabled() {
         return apiKey().filter(k -> !k.isBlank()).isPresent();
@@ -236,6 +250,13 @@ public interface LlmConfig {
         /** The business's actions are offered to this tier's models (function calling), when any is configured. */
         @WithDefault("true")
         boolean actions();
+        /**
+         * A model that takes images, on the provider of this tier's first link (that link's own model when it
+         * is a vision model, or another one such as SiliconFlow's {@code deepseek-ai/deepseek-vl2}). Unset: no
+         * model of this tier sees images.
+         */
+        Optional<String> visionModel();
+
         /** Personal details masked before this tier's requests; unset: {@code parley.privacy.mask-before-model} (true). */
         Optional<Boolean> maskPersonalData();
     }

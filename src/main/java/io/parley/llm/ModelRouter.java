@@ -1,12 +1,10 @@
 package io.parley.llm;
 
 import io.parley.answer.ModelAttempt;
-
 import io.parley.answer.StructuredAnswer;
 import io.parley.answer.AnswerEvent;
 import io.parley.answer.CallStats;
 import io.parley.answer.Grounding;
-
 import io.parley.actions.ActionTurns;
 import io.parley.conversation.HistoryItem;
 import io.parley.failure.LogFields;
@@ -25,13 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
 /**
  * Answers one turn: chooses the tier, serves an opening question from the answer cache when it can,
@@ -47,12 +45,22 @@ public class ModelRouter {
     private static final TypeLiteral<Uni<AnswerEvent.Done>> DONE = new TypeLiteral<>() {
     };
 
-    /** What the router needs to know about a turn. */
+    /**
+     * What the router needs to know about a turn.
+     *
+     * @param images the image(s) the customer sent with this turn's message, for the tier's vision model
+     */
     public record Turn(UUID conversationId, String turn, long customerSeq, String text, String locale,
-                       List<HistoryItem> history, boolean priority, Grounding grounding) {
+                       List<HistoryItem> history, boolean priority, Grounding grounding, List<ChatRequest.Image> images) {
 
         public Turn {
             grounding = grounding == null ? Grounding.NONE : grounding;
+            images = images == null ? List.of() : images;
+        }
+
+        public Turn(UUID conversationId, String turn, long customerSeq, String text, String locale, List<HistoryItem> history,
+                    boolean priority, Grounding grounding) {
+            this(conversationId, turn, customerSeq, text, locale, history, priority, grounding, List.of());
         }
 
         /** A turn without the knowledge base. */
@@ -66,7 +74,7 @@ public class ModelRouter {
          * citations point at this turn's passages and whose text must follow the articles as they change.
          */
         boolean opening() {
-            return history.size() == 1 && grounding.passages().isEmpty();
+            return history.size() == 1 && grounding.passages().isEmpty() && images.isEmpty();
         }
 
         ActionTurns.Ref ref() {
@@ -98,8 +106,20 @@ public class ModelRouter {
         }
     }
 
-    /** @param mask personal details are replaced by placeholders before each request of this tier (see {@link Unmasking}) */
-    public record Tier(String name, List<Link> chain, TierParams params, boolean mask) {
+    /**
+     * @param mask   personal details are replaced by placeholders before each request of this tier (see {@link Unmasking})
+     * @param vision the link that takes images (on the provider of the chain's first link), or null: no model of this tier sees them
+     */
+    public record Tier(String name, List<Link> chain, TierParams params, boolean mask, Link vision) {
+
+        public Tier(String name, List<Link> chain, TierParams params, boolean mask) {
+            this(name, chain, params, mask, null);
+        }
+
+        /** An image turn goes to the vision link alone, without actions: no other link or the offline rules can see the image. */
+        Tier forImages() {
+            return new Tier(name, List.of(vision), params.withoutActions(), mask, vision);
+        }
     }
 
     private final ProviderRegistry providers;
@@ -126,18 +146,7 @@ public class ModelRouter {
         this.accounting = accounting;
         this.config = config;
         this.rules = new AnswerRules(config);
-        config.tiers().forEach((name, t) -> tiers.put(name, new Tier(name, t.chain().stream().map(Link::parse).toList(),
-                TierParams.of(config, t), t.maskPersonalData().orElse(privacy.maskBeforeModel()))));
-        tiers.putIfAbsent(config.routing().defaultTier(), new Tier(config.routing().defaultTier(),
-                List.of(new Link(config.provider(), config.model()), new Link(null, "rules")), TierParams.of(config), privacy.maskBeforeModel()));
-        for (Tier tier : tiers.values()) {
-            for (Link link : tier.chain()) {
-                if (!link.offline() && providers.get(link.provider()) == null) {
-                    throw new IllegalStateException("tier " + tier.name() + " names provider " + link.provider()
-                            + ", which is not configured (parley.llm.providers." + link.provider() + ".base-url)");
-                }
-            }
-        }
+        tiers.putAll(Tiers.of(config, privacy.maskBeforeModel(), name -> providers.get(name) != null));
     }
 
     /** Asks every provider for its configured response_format again (after a provider upgrade; tests). */
@@ -161,8 +170,24 @@ public class ModelRouter {
         return tiers.get(r.defaultTier());
     }
 
+    /** The link that would see an image sent in this turn, if its tier has one whose provider is enabled. */
+    public Optional<Link> vision(Turn turn) {
+        return Optional.ofNullable(route(turn).vision()).filter(l -> providers.get(l.provider()).enabled());
+    }
+
+    /**
+     * Answers the turn. A turn with images goes to its tier's vision link only (never the answer cache, the
+     * offline rules or a proposed action's confirmation); when that link cannot answer, the turn fails with
+     * {@link ModelUnavailableException} and the caller says honestly that a person will look at the image.
+     */
     public Multi<AnswerEvent> answer(Turn turn) {
         Tier tier = route(turn);
+        if (!turn.images().isEmpty()) {
+            if (tier.vision() == null || !budget.reserve(turn.conversationId(), turn.turn())) {
+                return Multi.createFrom().failure(new ModelUnavailableException("no vision model of tier " + tier.name() + " may answer"));
+            }
+            return chain(turn, tier.forImages());
+        }
         // a yes or no to a change proposed earlier is answered by running (or dropping) it, whatever the engine
         var confirmed = actions.reply(turn.ref(), turn.text(), turn.locale());
         if (confirmed.isPresent()) {
@@ -171,7 +196,7 @@ public class ModelRouter {
         if (turn.opening()) {
             var hit = cache.get(tier.name(), turn.text());
             if (hit.isPresent()) {
-                return fromCache(hit.get());
+                return hit.get().replay();
             }
         }
         if (!budget.reserve(turn.conversationId(), turn.turn())) {
@@ -180,6 +205,11 @@ public class ModelRouter {
             accounting.overBudget();
             return offline.stream(turn.text(), turn.locale(), turn.ref(), turn.grounding()); // an answer still, not an error: the rules, the actions and the knowledge base
         }
+        return chain(turn, tier);
+    }
+
+    /** Walks the tier's chain under the model budget reserved for the turn, released when it ends. */
+    private Multi<AnswerEvent> chain(Turn turn, Tier tier) {
         return Multi.createFrom().<AnswerEvent>emitter(out -> next(turn, tier, 0, out, new AtomicBoolean()))
                 .onTermination().invoke(() -> budget.release(turn.conversationId(), turn.turn()));
     }
@@ -263,9 +293,9 @@ public class ModelRouter {
                          AtomicBoolean textSent, io.smallrye.mutiny.subscription.UniEmitter<? super AnswerEvent.Done> result,
                          List<Cancellable> running, LlmConfig.ResponseFormat format, ActionSteps steps) {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
-                fallbackText(turn));
+                config.emptyAnswerText(turn.text(), turn.locale()));
         Unmasking masks = Unmasking.of(tier.mask());
-        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), turn.grounding(), masks::mask));
+        List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), turn.grounding(), masks::mask, turn.images()));
         steps.messages().forEach(m -> messages.add(masks.mask(m))); // the tool calls and results of this turn's earlier steps
         ChatRequest request = new ChatRequest(link.model(), messages, prompts.responseFormat(format), steps.tools(),
                 steps.toolChoice());
@@ -296,7 +326,7 @@ public class ModelRouter {
                     closed.run();
                     ProviderException error = failure instanceof ProviderException p ? p
                             : new ProviderException(ProviderException.Kind.CONNECTION, 0, null, String.valueOf(failure.getMessage()));
-                    if (format != LlmConfig.ResponseFormat.none && !textSent.get() && refusesResponseFormat(error)) {
+                    if (format != LlmConfig.ResponseFormat.none && !textSent.get() && ProviderErrors.refusesResponseFormat(error)) {
                         if (formatRefused.add(provider.name() + "|" + link.model())) {
                             LOG.warnf("provider=%s model=%s refuses response_format %s (\"%s\"): asking it for JSON by the prompt alone "
                                     + "from now on; set parley.llm.providers.%s.response-format=none to skip the refused request",
@@ -365,33 +395,5 @@ public class ModelRouter {
             textSent.set(true);
         }
         out.emit(e);
-    }
-
-    private static final Pattern NAMES_RESPONSE_FORMAT = Pattern.compile("response[_ ]?format|json[_ ]schema|json[_ ]object|json mode");
-
-    /** A 400 (or 422) whose message names response_format: the server does not take the JSON mode asked for. */
-    static boolean refusesResponseFormat(ProviderException e) {
-        return (e.status() == 400 || e.status() == 422) && e.getMessage() != null
-                && NAMES_RESPONSE_FORMAT.matcher(e.getMessage().toLowerCase(Locale.ROOT)).find();
-    }
-
-    /** The honest short answer when nothing usable came, in the customer's language. */
-    private String fallbackText(Turn turn) {
-        boolean chinese = HAN.matcher(turn.text()).find()
-                || (turn.text().chars().noneMatch(Character::isLetter) && turn.locale() != null
-                && turn.locale().toLowerCase(Locale.ROOT).startsWith("zh"));
-        return chinese ? config.emptyAnswerTextZh() : config.emptyAnswerText();
-    }
-
-    private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
-
-    private static Multi<AnswerEvent> fromCache(AnswerCache.Cached hit) {
-        StructuredAnswer a = hit.answer();
-        CallStats stats = hit.stats().replayed(0, 0);
-        List<AnswerEvent> events = new ArrayList<>();
-        events.add(new AnswerEvent.Head(a.intent(), a.confidence(), a.entities()));
-        events.add(new AnswerEvent.Text(a.answer()));
-        events.add(new AnswerEvent.Done(a, stats));
-        return Multi.createFrom().iterable(events);
     }
 }

@@ -79,6 +79,17 @@ public class PromptBuilder {
      * {@code mask} (personal details out) first.
      */
     public List<ChatRequest.Msg> messages(List<HistoryItem> history, Grounding grounding, UnaryOperator<String> mask) {
+        return messages(history, grounding, mask, List.of());
+    }
+
+    /**
+     * The same, with {@code images} sent with the latest customer message (its text, masked, as the text
+     * part). Only this turn's images go: an image sent earlier stays its stored text ({@code [image]}) in
+     * the history, so a request carries at most the latest upload's bytes (bounded by
+     * {@code parley.attachments.max-bytes}) and its size does not grow with the conversation.
+     */
+    List<ChatRequest.Msg> messages(List<HistoryItem> history, Grounding grounding, UnaryOperator<String> mask,
+                                   List<ChatRequest.Image> images) {
         List<ChatRequest.Msg> out = new ArrayList<>(history.size() + 2);
         out.add(new ChatRequest.Msg("system", systemPrompt));
         int lastCustomer = -1;
@@ -93,7 +104,8 @@ public class PromptBuilder {
                 out.add(new ChatRequest.Msg("system", KnowledgePrompt.of(grounding)));
             }
             switch (m.role()) {
-                case CUSTOMER -> out.add(new ChatRequest.Msg("user", mask.apply(m.text())));
+                case CUSTOMER -> out.add(new ChatRequest.Msg("user", mask.apply(m.text()), List.of(), null,
+                        i == lastCustomer ? images : List.of()));
                 case ASSISTANT -> out.add(new ChatRequest.Msg("assistant", mask.apply(m.text())));
                 case AGENT -> out.add(new ChatRequest.Msg("assistant", "[human agent] " + mask.apply(m.text())));
                 case SYSTEM -> {

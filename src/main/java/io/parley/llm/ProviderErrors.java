@@ -50,4 +50,12 @@ final class ProviderErrors {
             }
         }
     }
+
+    private static final java.util.regex.Pattern NAMES_RESPONSE_FORMAT = java.util.regex.Pattern.compile("response[_ ]?format|json[_ ]schema|json[_ ]object|json mode");
+
+    /** A 400 (or 422) whose message names response_format: the server does not take the JSON mode asked for. */
+    static boolean refusesResponseFormat(ProviderException e) {
+        return (e.status() == 400 || e.status() == 422) && e.getMessage() != null
+                && NAMES_RESPONSE_FORMAT.matcher(e.getMessage().toLowerCase(java.util.Locale.ROOT)).find();
+    }
 }

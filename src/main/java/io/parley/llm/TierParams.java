@@ -14,6 +14,11 @@ public record TierParams(double temperature, Optional<Double> topP, int maxToken
                 tier.reasoning(), tier.actions());
     }
 
+    /** The same, with the business's actions not offered (a vision model's turn). */
+    TierParams withoutActions() {
+        return new TierParams(temperature, topP, maxTokens, frequencyPenalty, reasoning, false);
+    }
+
     static TierParams of(LlmConfig base) {
         return new TierParams(base.temperature(), base.topP(), base.maxTokens(), base.frequencyPenalty(), false, true);
     }

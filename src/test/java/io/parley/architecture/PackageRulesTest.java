@@ -47,7 +47,7 @@ class PackageRulesTest {
                 .whereLayer("compliance").mayNotBeAccessedByAnyLayer()
                 .whereLayer("access").mayNotBeAccessedByAnyLayer()
                 .whereLayer("agent").mayOnlyBeAccessedByLayers("access", "compliance", "attachment")
-                .whereLayer("chat").mayOnlyBeAccessedByLayers("agent", "integration")
+                .whereLayer("chat").mayOnlyBeAccessedByLayers("agent", "integration", "attachment")
                 .whereLayer("llm").mayOnlyBeAccessedByLayers("chat", "agent", "compliance", "integration")
                 .whereLayer("knowledge").mayOnlyBeAccessedByLayers("chat", "agent")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("chat", "agent", "integration", "attachment")

@@ -82,10 +82,51 @@ class AttachmentTest {
     }
 
     @Test
-    void htmlCalledPngAndOversizeImagesAreRefused() {
+    void aPhotoMayBeTheVisitorsFirstActOnceTheChatSaysStart() {
         try (ChatClient customer = ChatClient.connect(chat)) {
-            String token = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready").path("token").asText();
+            String token = customer.send(Map.of("type", "hello", "locale", "zh-CN")).nextOfType("ready").path("token").asText();
+            // after hello the conversation is a draft (stored only when the visitor acts): the token opens nothing yet
+            RestAssured.given().header("X-Parley-Token", token).body(PNG).post("/attachments").then().statusCode(404);
+            String id = customer.send(Map.of("type", "start")).nextOfType("started").path("conversationId").asText();
+            customer.send(Map.of("type", "start")).nextOfType("started"); // again: the same conversation, nothing new
+            RestAssured.given().header("X-Parley-Token", token).body(PNG).post("/attachments").then().statusCode(201);
+            assertThat(customer.nextMatching(f -> "customer".equals(f.path("role").asText())).path("attachment").asText()).isNotEmpty();
+            assertThat(customer.nextMatching(f -> "assistant".equals(f.path("role").asText())).path("text").asText())
+                    .isEqualTo("感谢您发来的照片，我们的工作人员会查看并在这里回复您。");
+            AgentSession.admin().given().get("/api/conversations/" + id).then().statusCode(200)
+                    .body("conversation.status", equalTo("waiting_agent"));
+        }
+    }
+
+    @Test
+    void htmlCalledPngAndOversizeImagesAreRefused() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            String token = ready.path("token").asText();
             customer.send(Map.of("type", "message", "id", "r1", "text", "hi")).nextOfType("answer.end");
+            // over the image limit, under Quarkus's global 10 MiB: refused by the declared length before the body is
+            // read, or, sent chunked, once past the limit; nothing stored, and the server goes on serving
+            byte[] big = new byte[8 * 1024 * 1024];
+            System.arraycopy(PNG, 0, big, 0, PNG.length);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + RestAssured.port + "/attachments")).header("X-Parley-Token", token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(413);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.body()).contains("Images may be at most 5242880 bytes.");
+            try (java.net.Socket raw = new java.net.Socket("localhost", RestAssured.port)) {
+                raw.setSoTimeout(10_000); // the answer comes though only 8 of the 8 MiB declared were sent: no body was awaited
+                raw.getOutputStream().write(("POST /attachments HTTP/1.1\r\nHost: localhost\r\nX-Parley-Token: " + token
+                        + "\r\nContent-Length: " + big.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                raw.getOutputStream().write(PNG, 0, 8);
+                byte[] head = new byte[400];
+                String answer = new String(head, 0, Math.max(0, raw.getInputStream().read(head)), StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json");
+            }
+            AgentSession.admin().given().get("/api/conversations/" + ready.path("conversationId").asText()).then().statusCode(200)
+                    .body("messages.findAll { it.attachment != null }.size()", equalTo(0));
             RestAssured.given().header("X-Parley-Token", token).contentType("image/png")
                     .body("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8))
                     .post("/attachments").then().statusCode(415).contentType("application/problem+json");

@@ -183,9 +183,53 @@ class ModelTurnTest {
             assertThat(roles).containsExactly("system", "user", "assistant", "user");
             assertThat(second.path("messages").get(2).path("content").asText()).isEqualTo(FakeDeepSeek.DEFAULT_ANSWER_TEXT);
             assertThat(second.path("messages").get(3).path("content").asText()).isEqualTo("and my refund?");
+            // text-only requests carry each content as a plain string, never as parts
+            assertThat(second.path("messages")).allSatisfy(m -> assertThat(m.path("content").isTextual()).isTrue());
             // one kept-alive connection carried both turns
             assertThat(deepSeek.clientPorts()).hasSize(2);
             assertThat(deepSeek.clientPorts().get(1)).isEqualTo(deepSeek.clientPorts().get(0));
+        }
+    }
+
+    private static final byte[] PNG = java.util.Base64.getDecoder().decode( // a 1×1 PNG
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    @Test
+    void aPhotoGoesToTheVisionModelAndWhenItFailsAPersonIsHonestlyPromised() throws Exception {
+        try (ChatClient customer = ChatClient.connect(chat)) {
+            JsonNode ready = customer.send(Map.of("type", "hello", "locale", "en")).nextOfType("ready");
+            String id = ready.path("conversationId").asText();
+            customer.send(Map.of("type", "message", "id", "v-1", "text", "my parcel arrived broken")).nextOfType("answer.end");
+            deepSeek.enqueue(FakeDeepSeek.Reply.stream(FakeDeepSeek.DEFAULT_ANSWER.replace("Your order", "The box in your photo")));
+            String image = io.restassured.RestAssured.given().header("X-Parley-Token", ready.path("token").asText()).body(PNG)
+                    .post("/attachments").then().statusCode(201).extract().path("attachment");
+            List<JsonNode> turn = customer.until(f -> f.path("type").asText().equals("answer.end"));
+            assertThat(turn.get(0).path("attachment").asText()).isEqualTo(image);
+            assertThat(turn).anyMatch(f -> f.path("type").asText().equals("answer.delta"));
+            JsonNode end = turn.get(turn.size() - 1);
+            assertThat(end.path("text").asText()).startsWith("The box in your photo");
+            assertThat(end.path("source").asText() + " handoff=" + end.path("handoff").asBoolean()).isEqualTo("model handoff=false");
+            JsonNode sent = deepSeek.requests().get(1); // the tier's vision model, shown the image and the text before it
+            JsonNode parts = sent.path("messages").get(sent.path("messages").size() - 1).path("content");
+            assertThat(parts.get(0).path("type").asText() + " " + parts.get(0).path("text").asText()).isEqualTo("text [image]");
+            assertThat(parts.get(1).path("image_url").path("url").asText())
+                    .isEqualTo("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(PNG));
+            assertThat(List.of(sent.path("model").asText(), sent.path("messages").get(1).path("content").asText()))
+                    .containsExactly("deepseek-vl2", "my parcel arrived broken");
+            assertThat(row("select turn from llm_call where conversation_id = ?::uuid order by id desc limit 1", id).get("turn"))
+                    .isEqualTo(image); // the image turn's model call is traced like any other
+            assertThat(row("select status from conversation where id = ?::uuid", id).get("status")).isEqualTo("bot"); // no hand-off
+            // the vision model fails: no claim that anyone looked, and a person is asked for
+            FakeDeepSeek.Reply down = FakeDeepSeek.Reply.error(500, "vision backend down");
+            deepSeek.enqueue(down, down, down); // the first try and both retries
+            io.restassured.RestAssured.given().header("X-Parley-Token", ready.path("token").asText()).body(PNG)
+                    .post("/attachments").then().statusCode(201);
+            JsonNode honest = customer.nextMatching(f -> "assistant".equals(f.path("role").asText()));
+            assertThat(honest.path("text").asText()).contains("a person from our team will look at it");
+            customer.nextMatching(f -> "system".equals(f.path("role").asText())); // the hand-off's notice
+            assertThat(row("select status from conversation where id = ?::uuid", id).get("status")).isEqualTo("waiting_agent");
+            assertThat(row("select model || ' ' || outcome as m from llm_call where conversation_id = ?::uuid order by id desc limit 1", id)
+                    .get("m")).isEqualTo("deepseek-vl2 server_error"); // the console shows which model failed to look
         }
     }
 

@@ -78,13 +78,13 @@ class ResponseFormatTest {
 
     @Test
     void aRefusalIsA400NamingResponseFormat() {
-        assertThat(ModelRouter.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
+        assertThat(ProviderErrors.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
                 "HTTP 400: This response_format type is unavailable now"))).isTrue();
-        assertThat(ModelRouter.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
+        assertThat(ProviderErrors.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
                 "HTTP 400: 'json_schema' is not supported with this model"))).isTrue();
-        assertThat(ModelRouter.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
+        assertThat(ProviderErrors.refusesResponseFormat(new ProviderException(ProviderException.Kind.BAD_REQUEST, 400, null,
                 "HTTP 400: Insufficient Balance"))).isFalse();
-        assertThat(ModelRouter.refusesResponseFormat(new ProviderException(ProviderException.Kind.SERVER_ERROR, 500, null,
+        assertThat(ProviderErrors.refusesResponseFormat(new ProviderException(ProviderException.Kind.SERVER_ERROR, 500, null,
                 "HTTP 500: response_format crashed us"))).isFalse();
     }
 }

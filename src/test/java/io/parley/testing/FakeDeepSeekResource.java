@@ -27,7 +27,8 @@ public class FakeDeepSeekResource implements QuarkusTestResourceLifecycleManager
                 "parley.llm.model", "deepseek-v4-flash",
                 "parley.llm.first-token-timeout", "3s",
                 "parley.llm.idle-timeout", "2s",
-                "parley.llm.retry.initial-backoff", "50ms"));
+                "parley.llm.retry.initial-backoff", "50ms",
+                "parley.llm.vision-model", "deepseek-vl2")); // only a customer's image goes to it
         for (String name : extraProviders) {
             config.put("parley.llm.providers." + name + ".base-url", "http://127.0.0.1:" + server.port() + "/" + name + "/v1");
             config.put("parley.llm.providers." + name + ".api-key", "sk-" + name + "-test-key");
