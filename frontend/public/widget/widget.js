@@ -357,7 +357,7 @@ export function mount(options, base) {
     textOf(note).textContent = f.message;
     note.dataset.code = f.code;
     const asked = f.turn && bubbles.get(`c:${f.turn}`);
-    if (asked && (f.code === 'model_unavailable' || f.code === 'storage_unavailable')) {
+    if (asked && textOf(asked) && (f.code === 'model_unavailable' || f.code === 'storage_unavailable')) {
       // retrying a turn is resending its message with the same id: never a second message
       const retry = button('retry', t.retry);
       retry.addEventListener('click', () => { client.send(textOf(asked).textContent, f.turn); note.remove(); });

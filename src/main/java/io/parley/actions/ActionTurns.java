@@ -137,16 +137,17 @@ public class ActionTurns {
         return Optional.of(Multi.createFrom().<AnswerEvent>item(new AnswerEvent.Status(status(a, language)))
                 .onCompletion().switchTo(() -> Uni.createFrom().deferred(() -> run(ref, a, p.arguments()))
                         .emitOn(Infrastructure.getDefaultWorkerPool())
-                        .onItem().transform(r -> {
-                            proposals.settle(p.id(), r.ok() ? Proposals.State.DONE : Proposals.State.FAILED); // blocking: on a worker
+                        .onItemOrFailure().transform((r, e) -> { // blocking settles: on a worker
+                            if (e != null) {
+                                // the call threw (not a failed response): the proposal ends failed, never left running; only
+                                // the call's own failure lands here, not a failure to record a call that went through
+                                LOG.warnf(e, "conversation=%s action=%s confirmed call broke: proposal failed", ref.conversationId(), a.name());
+                                proposals.settle(p.id(), Proposals.State.FAILED);
+                                return new StructuredAnswer(intent, 1.0, entities, "neutral", false, ActionTexts.personOffer(language),
+                                        ActionTexts.unconfirmed(language));
+                            }
+                            proposals.settle(p.id(), r.ok() ? Proposals.State.DONE : Proposals.State.FAILED);
                             return answerFrom(a, r, language, intent, entities);
-                        })
-                        .onFailure().recoverWithItem(e -> {
-                            // the call threw (not a failed response): the proposal ends failed, never left running
-                            LOG.warnf(e, "conversation=%s action=%s confirmed call broke: proposal failed", ref.conversationId(), a.name());
-                            proposals.settle(p.id(), Proposals.State.FAILED);
-                            return new StructuredAnswer(intent, 1.0, entities, "neutral", false, ActionTexts.personOffer(language),
-                                    ActionTexts.unconfirmed(language));
                         })
                         .onItem().transformToMulti(answer -> events(answer, null, started))));
     }

@@ -47,6 +47,11 @@ public record StructuredAnswer(String intent, double confidence, List<EntityValu
     }
 
     /** What reached the customer of an answer cut short: its text, nothing understood. */
+    /** The same answer asking for a person (for one that was cut off where a resend cannot retry it: a photo's). */
+    public StructuredAnswer handedOver() {
+        return new StructuredAnswer(intent, confidence, entities, sentiment, true, suggestions, answer, form, finishReason, intentSource);
+    }
+
     public static StructuredAnswer cutShort(String text) {
         return new StructuredAnswer(UNKNOWN, 0, List.of(), null, false, List.of(), text, Form.TRUNCATED, null, null);
     }

@@ -13,6 +13,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +31,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Attachments {
+
+    private static final Logger LOG = Logger.getLogger(Attachments.class);
 
     static final String PLACEHOLDER = "[image]";
     private static final String THANKS_EN = "Thanks for the photo — a person from our team will look at it and reply here.";
@@ -78,8 +81,15 @@ public class Attachments {
         });
         added.forEach(m -> stored.fire(new MessageStored(m)));
         if (seen) {
-            vision.answer(c, added.get(0), type.mediaType, bytes, unseenReply(c.locale));
-        } else if (bot) {
+            try {
+                vision.answer(c, added.get(0), type.mediaType, bytes, unseenReply(c.locale));
+                return added.get(0);
+            } catch (RuntimeException e) {
+                // the photo is stored and shown, but its turn never began (the database, say): a person looks at it
+                LOG.warnf("conversation=%s image turn not started (%s): handed to a person", c.id, e.getMessage());
+            }
+        }
+        if (bot) {
             handoff.request(c.id, "customer", "image attachment");
         }
         return added.get(0);

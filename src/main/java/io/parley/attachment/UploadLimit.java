@@ -10,7 +10,7 @@ import jakarta.enterprise.event.Observes;
 /**
  * The image routes' own body limit, below Quarkus's global {@code quarkus.http.limits.max-body-size}
  * (10 MiB, for every route): an upload that declares a larger Content-Length is refused with 413 before
- * any of its body is read, and its connection closed (the client stops sending). A body without a length
+ * any of its body is read (the body is not kept; what the client still sends is discarded). A body without a length
  * (chunked) is read by the resource at most up to the limit and one byte (see {@link AttachmentResource}).
  */
 @ApplicationScoped
@@ -25,7 +25,11 @@ class UploadLimit {
     void routes(@Observes Router router) {
         Handler<RoutingContext> limit = rc -> {
             if (declaredLength(rc.request().getHeader("Content-Length")) > config.maxBytes()) {
-                rc.response().putHeader("Connection", "close");
+                // HTTP/1.x: asks the client not to reuse the connection (closing it under a client still sending would
+                // cost it the 413); on HTTP/2 a Connection header is a protocol error, and the answer ends this stream
+                if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                    rc.response().putHeader("Connection", "close");
+                }
                 Problems.send(rc.response(), 413, "Content Too Large", AttachmentResource.tooLargeDetail(config.maxBytes()));
                 return;
             }

@@ -107,14 +107,10 @@ public class TurnService {
             // the echo is the acknowledgement: sent only now that the row is committed, before any answer frame
             hub.deliver(session.conversationId(), customer, frames.message(customer));
         }
-        if (accepted.status().botAnswers()) {
-            answer(session, accepted); // for a resend: only if no answer is stored or streaming anywhere
+        if (accepted.status().botAnswers() && customer.attachment == null) {
+            // a resend: only if no answer is stored or streaming anywhere; a photo only from its upload (ImageTurns)
+            answer(session.conversationId(), session.locale(), customer, accepted.reserved(), accepted.history(), accepted.priority(), null);
         }
-    }
-
-    private void answer(Session session, TurnStore.Accepted accepted) {
-        answer(session.conversationId(), session.locale(), accepted.customer(), accepted.reserved(), accepted.history(),
-                accepted.priority(), null);
     }
 
     /** @param image the turn's image and what is said when no model could see it (see {@link ImageTurns}); null for text */
@@ -146,7 +142,8 @@ public class TurnService {
         if (event instanceof AnswerEvent.Head h) {
             t.deltas.flush();
             // a second unsure answer in a row: the customer gets a clarifying question instead of another guess
-            t.clarify = t.lastAnswerUnsure && h.confidence() < chat.lowConfidence();
+            // (never instead of what a vision model said about a photo)
+            t.clarify = t.unseen == null && t.lastAnswerUnsure && h.confidence() < chat.lowConfidence();
             hub.broadcast(t.conversationId, frames.answerStart(turn, h.intent(), h.confidence(), h.entities()));
         } else if (event instanceof AnswerEvent.Status status) {
             t.deltas.flush();
@@ -173,6 +170,10 @@ public class TurnService {
                 return;
             }
             boolean cut = d.truncated();
+            if (cut && t.unseen != null) { // a photo cannot be retried by resending it: what was shown is its answer, a person looks
+                onWorker(() -> finish(t, d.answer().handedOver(), d.stats(), d.attempt(), MessageState.COMPLETE, null));
+                return;
+            }
             onWorker(() -> finish(t, d.answer(), d.stats(), d.attempt(), cut ? MessageState.INCOMPLETE : MessageState.COMPLETE,
                     cut ? "The answer was cut short. Send the same message again to retry this turn." : null));
         }
@@ -208,12 +209,13 @@ public class TurnService {
         // text already reached the customer: never retry silently, store what arrived
         // what was shown, with the intent and entities the stream had given (not unknown)
         StructuredAnswer shown = failure instanceof AnswerInterruptedException i && i.partial() != null ? i.partial() : StructuredAnswer.cutShort(seen);
-        onWorker(() -> finish(t, shown, failureStats(failure), null, MessageState.INCOMPLETE,
+        CallStats stats = failure instanceof AnswerInterruptedException i ? i.stats() : CallStats.unaccounted();
+        if (t.unseen != null) {
+            onWorker(() -> finish(t, shown.handedOver(), stats, null, MessageState.COMPLETE, null));
+            return;
+        }
+        onWorker(() -> finish(t, shown, stats, null, MessageState.INCOMPLETE,
                 "The answer was interrupted. Send the same message again to retry this turn."));
-    }
-
-    private static CallStats failureStats(Throwable failure) {
-        return failure instanceof AnswerInterruptedException i ? i.stats() : CallStats.unaccounted();
     }
 
     private void savePartial(ActiveTurn t) {

@@ -293,7 +293,7 @@ public class ModelRouter {
                          AtomicBoolean textSent, io.smallrye.mutiny.subscription.UniEmitter<? super AnswerEvent.Done> result,
                          List<Cancellable> running, LlmConfig.ResponseFormat format, ActionSteps steps) {
         AnswerAssembly assembly = new AnswerAssembly(System.nanoTime(), rules, () -> offline.answer(turn.text(), turn.locale()),
-                config.emptyAnswerText(turn.text(), turn.locale()));
+                config.emptyAnswerText(turn.images().isEmpty() ? turn.text() : "", turn.locale())); // a photo's "[image]" says no language
         Unmasking masks = Unmasking.of(tier.mask());
         List<ChatRequest.Msg> messages = new ArrayList<>(prompts.messages(turn.history(), turn.grounding(), masks::mask, turn.images()));
         steps.messages().forEach(m -> messages.add(masks.mask(m))); // the tool calls and results of this turn's earlier steps

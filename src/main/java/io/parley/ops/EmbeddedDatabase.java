@@ -176,9 +176,10 @@ public final class EmbeddedDatabase {
                 // loaded now: the shutdown hook may run after Quarkus closed its class loader
                 Application.currentApplication();
                 quarkusStopWait();
+                // before the start: a JVM that exits while the server starts (it starts beside Quarkus) still stops it
+                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopAfterQuarkus, "embedded-pg-stop"));
                 running = builder.start();
                 password = secret;
-                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopAfterQuarkus, "embedded-pg-stop"));
                 // zonky makes its working folder world-writable (setWritable(true, false)) every start;
                 // it is inside the private runtime folder, but put it back anyway
                 privateFolder(zonkyDir);

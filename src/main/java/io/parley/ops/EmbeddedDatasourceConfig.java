@@ -10,7 +10,8 @@ import java.util.Set;
  * initialisation: the read waits for the server, so the two start side by side. Provides nothing when
  * no embedded server was started (a datasource URL is configured, or tests).
  * <p>
- * Above application.properties (250), below environment variables (300) and system properties (400).
+ * Above every other source, system properties (400) included: the embedded server's own user and password
+ * must win over a username or password configured without a URL, as when they were set as system properties.
  */
 public final class EmbeddedDatasourceConfig implements ConfigSource {
 
@@ -37,6 +38,6 @@ public final class EmbeddedDatasourceConfig implements ConfigSource {
 
     @Override
     public int getOrdinal() {
-        return 275;
+        return 500;
     }
 }

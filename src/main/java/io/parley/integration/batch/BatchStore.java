@@ -196,7 +196,6 @@ class BatchStore {
         }
     }
 
-    /** Stops handing out the job's items (those being worked on finish); false when it is not running. */
     /** Deletes the batches (items cascade) that are done or cancelled and ended before {@code cutoff}. */
     int deleteEndedBefore(Instant cutoff) {
         try (Connection c = dataSource.getConnection();
@@ -208,6 +207,7 @@ class BatchStore {
         }
     }
 
+    /** Stops handing out the job's items (those being worked on finish); false when it is not running. */
     boolean cancel(UUID id) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("update batch_job set status = 'cancelled', finished_at = now() where id = ? and status = 'running'")) {
