@@ -55,7 +55,7 @@ final class TurnSql {
             Long reserved;
             boolean priority;
             ConversationStatus status;
-            List<HistoryItem> history = new ArrayList<>();
+            List<HistoryItem> history = List.of();
             // the history reads the rows stored before this statement (its snapshot does not see the new message)
             try (PreparedStatement ps = c.prepareStatement("""
                     with s as (update conversation set last_seq = last_seq + 1, updated_at = ?
@@ -93,7 +93,7 @@ final class TurnSql {
                     customerId = rs.getLong(4);
                     long a = rs.getLong(5);
                     reserved = rs.wasNull() ? null : a;
-                    if (reserved != null) {
+                    if (reserved != null && historySize > 0) {
                         history = rows.history(rs, 7, conversationId);
                         history.add(new HistoryItem(seq, Role.CUSTOMER, text, null));
                     }
@@ -107,7 +107,7 @@ final class TurnSql {
             m.role = Role.CUSTOMER;
             m.text = text;
             m.createdAt = now;
-            return new Stored(m, reserved, priority, status, reserved == null ? List.of() : history);
+            return new Stored(m, reserved, priority, status, history);
         }
     }
 
