@@ -67,7 +67,34 @@ final class MessageRows {
 
     /** The clear text of a row read with {@code text, sealed, sealed_key} at {@code column}, {@code column + 1}, {@code column + 2}. */
     String clearText(ResultSet rs, UUID conversationId, int column) throws SQLException {
-        return vault.open(conversationId, rs.getString(column), rs.getBytes(column + 1), (Integer) rs.getObject(column + 2));
+        return open(conversationId, rs.getString(column), rs.getBytes(column + 1), (Integer) rs.getObject(column + 2));
+    }
+
+    /**
+     * Prompt history read as six arrays from {@code column} on (seq, role, confidence, text, sealed,
+     * sealed_key, oldest first; all null when there is none), in a list the caller may extend.
+     */
+    List<HistoryItem> history(ResultSet rs, int column, UUID conversationId) throws SQLException {
+        List<HistoryItem> items = new ArrayList<>();
+        java.sql.Array seqs = rs.getArray(column);
+        if (seqs == null) {
+            return items;
+        }
+        Long[] seq = (Long[]) seqs.getArray();
+        String[] role = (String[]) rs.getArray(column + 1).getArray();
+        Double[] confidence = (Double[]) rs.getArray(column + 2).getArray();
+        String[] text = (String[]) rs.getArray(column + 3).getArray();
+        byte[][] sealed = (byte[][]) rs.getArray(column + 4).getArray();
+        Integer[] key = (Integer[]) rs.getArray(column + 5).getArray();
+        for (int k = 0; k < seq.length; k++) {
+            items.add(new HistoryItem(seq[k], Role.of(role[k]), open(conversationId, text[k], sealed[k], key[k]), confidence[k]));
+        }
+        return items;
+    }
+
+    /** The clear text of a stored {@code text, sealed, sealed_key}. */
+    String open(UUID conversationId, String text, byte[] sealed, Integer key) {
+        return vault.open(conversationId, text, sealed, key);
     }
 
     int bindAnswer(PreparedStatement ps, int i, Message m) throws SQLException {

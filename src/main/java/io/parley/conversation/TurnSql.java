@@ -41,11 +41,11 @@ final class TurnSql {
 
     /**
      * Stores a customer message of a conversation that is with the bot, waiting, or with an agent:
-     * the seq, the message, the bot's reserved answer row (state streaming, no seq yet) and the
-     * announcement are one statement, committed on its own (one round trip; each extra round trip
-     * costs two context switches on a busy machine). The prompt history is read after it, only when
-     * the bot answers. Returns null when the conversation is in another status (resolved, closed,
-     * gone). Throws on a duplicate id, having stored nothing.
+     * the seq, the message, the bot's reserved answer row (state streaming, no seq yet), the
+     * announcement and, when the bot answers, the prompt history before it are one statement,
+     * committed on its own (one round trip; each extra round trip costs two context switches and a
+     * statement's overhead in PostgreSQL on a busy machine). Returns null when the conversation is in
+     * another status (resolved, closed, gone). Throws on a duplicate id, having stored nothing.
      */
     Stored accept(UUID conversationId, String msgId, String text, int historySize, long instance, OffsetDateTime now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -55,15 +55,23 @@ final class TurnSql {
             Long reserved;
             boolean priority;
             ConversationStatus status;
+            List<HistoryItem> history = List.of();
+            // the history reads the rows stored before this statement (its snapshot does not see the new message)
             try (PreparedStatement ps = c.prepareStatement("""
                     with s as (update conversation set last_seq = last_seq + 1, updated_at = ?
                                where id = ? and status in ('bot', 'waiting_agent', 'agent') returning id, last_seq, priority, status),
                          m as (insert into message (conversation_id, seq, msg_id, role, text, sealed, sealed_key, state, created_at)
                                select s.id, s.last_seq, ?, 'customer', ?, ?, ?, 'complete', ? from s returning id),
                          a as (insert into message (conversation_id, reply_to, msg_id, role, text, state, owner, created_at)
-                               select s.id, s.last_seq, ?, 'assistant', '', 'streaming', ?, ? from s where s.status = 'bot' returning id)
+                               select s.id, s.last_seq, ?, 'assistant', '', 'streaming', ?, ? from s where s.status = 'bot' returning id),
+                         h as (select p.seq, p.role, p.confidence, p.text, p.sealed, p.sealed_key from s, message p
+                               where s.status = 'bot' and p.conversation_id = s.id and p.seq < s.last_seq and p.role <> 'system'
+                               order by p.seq desc limit greatest(? - 1, 0))
                     select s.last_seq, s.priority, s.status, (select id from m), (select id from a),
-                           pg_notify(?, ? || ':' || s.last_seq || ':' || ?) from s""")) {
+                           pg_notify(?, ? || ':' || s.last_seq || ':' || ?), x.*
+                    from s, (select array_agg(seq order by seq) seqs, array_agg(role order by seq) roles, array_agg(confidence order by seq) confidences,
+                                    array_agg(text order by seq) texts, array_agg(sealed order by seq) sealeds, array_agg(sealed_key order by seq) sealed_keys
+                             from h) x""")) {
                 int i = 1;
                 ps.setObject(i++, now);
                 ps.setObject(i++, conversationId);
@@ -73,6 +81,7 @@ final class TurnSql {
                 ps.setString(i++, UUID.randomUUID().toString());
                 ps.setLong(i++, instance);
                 ps.setObject(i++, now);
+                ps.setInt(i++, historySize);
                 bindNotify(ps, i, conversationId, instance);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -84,9 +93,12 @@ final class TurnSql {
                     customerId = rs.getLong(4);
                     long a = rs.getLong(5);
                     reserved = rs.wasNull() ? null : a;
+                    if (reserved != null && historySize > 0) {
+                        history = rows.history(rs, 7, conversationId);
+                        history.add(new HistoryItem(seq, Role.CUSTOMER, text, null));
+                    }
                 }
             }
-            List<HistoryItem> history = reserved == null ? List.of() : history(c, rows, conversationId, seq, historySize);
             Message m = new Message();
             m.id = customerId;
             m.conversationId = conversationId;
@@ -132,7 +144,7 @@ final class TurnSql {
 
     /** The message stored under a client-made id, or null. */
     Message byMsgId(UUID conversationId, String msgId) throws SQLException {
-        return one("select " + MessageRows.COLUMNS + " from message where conversation_id = ? and msg_id = ?", conversationId, msgId);
+        return one("select " + MessageRows.COLUMNS + " from message where conversation_id = ? and msg_id = ? and role <> 'assistant'", conversationId, msgId);
     }
 
     /** The complete answer to the message at {@code replyTo}, or null. */
