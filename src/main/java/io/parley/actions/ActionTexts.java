@@ -27,13 +27,21 @@ final class ActionTexts {
 
     enum Reply { YES, NO, OTHER }
 
+    private static final Pattern TRAILING = Pattern.compile("[\\s!.。！~～]+$");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** Longer than any yes or no above with room for punctuation and spaces. */
+    private static final int LONGEST_REPLY = 40;
+
     private ActionTexts() {
     }
 
     /** A yes or a no to a proposal: only a short reply that is one (case, width, punctuation aside). */
     static Reply reply(String text) {
-        String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip()
-                .replaceAll("[\\s!.。！~～]+$", "").replaceAll("\\s+", " ");
+        if (text.length() > LONGEST_REPLY) {
+            return Reply.OTHER; // every turn asks: a message longer than any yes or no is neither, without normalising it
+        }
+        String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
+        s = SPACES.matcher(TRAILING.matcher(s).replaceAll("")).replaceAll(" ");
         return YES.contains(s) ? Reply.YES : NO.contains(s) ? Reply.NO : Reply.OTHER;
     }
 

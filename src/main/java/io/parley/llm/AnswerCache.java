@@ -14,6 +14,7 @@ import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -112,11 +113,14 @@ public class AnswerCache {
         cache.put(key(tier, question), CompletableFuture.completedFuture(answer));
     }
 
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern TRAILING = Pattern.compile("[\\p{Punct}\\s。？！，、～]+$");
+
     /** Case, width, spacing and trailing punctuation do not make a different question. */
     static String normalize(String question) {
         String s = Normalizer.normalize(question, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
-        s = s.replaceAll("\\s+", " ");
-        return s.replaceAll("[\\p{Punct}\\s。？！，、～]+$", "");
+        s = SPACES.matcher(s).replaceAll(" ");
+        return TRAILING.matcher(s).replaceAll("");
     }
 
     private static String key(String tier, String question) {
