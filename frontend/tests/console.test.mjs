@@ -107,7 +107,7 @@ try {
 
   // the agent types (the customer sees it) and replies with Enter
   await agent.focus('#reply');
-  await agent.keyboard.type('Sorry to hear that! ');
+  await agent.keyboard.type('Sorry to hear that! ', { delay: 150 }); // over 2 s: typing is announced at most every 2 s, and a burst can fall in a moment the socket is busy
   await customer.waitForSelector('parley-chat .typing');
   assert.match(await customer.textContent('parley-chat .typing'), /Cora Lin is typing/);
   await agent.keyboard.type('I am sending a replacement today.');
