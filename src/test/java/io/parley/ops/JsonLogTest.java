@@ -68,7 +68,9 @@ class JsonLogTest {
         for (int i = 0; i < 4; i++) {
             deepSeek.enqueue(FakeDeepSeek.Reply.error(401, "Incorrect API key provided: " + FakeDeepSeek.API_KEY));
         }
-        String text = "my parcel 7731 never came " + UUID.randomUUID();
+        // a number long enough never to be a log line's own (its sequence, a port, a process id: "7731" once was)
+        String number = String.valueOf(java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L));
+        String text = "my parcel " + number + " never came " + UUID.randomUUID();
         Turn turn = turn(text);
 
         JsonNode error = turn.lines().stream().filter(l -> l.path("error_type").asText().equals("UNAUTHORIZED")
@@ -81,7 +83,7 @@ class JsonLogTest {
         assertThat(error.path("resolution_steps").isArray()).as("resolution_steps is a list: %s", error).isTrue();
         assertThat(error.path("resolution_steps").get(0).asText()).startsWith("check the API key");
 
-        assertThat(turn.file()).doesNotContain(text).doesNotContain("7731")
+        assertThat(turn.file()).doesNotContain(text).doesNotContain(number)
                 .doesNotContain(FakeDeepSeek.API_KEY).doesNotContain(FakeDeepSeek.API_KEY.substring(3, 16));
     }
 
